@@ -1,0 +1,93 @@
+"""Remembrance Planner: plan remembrance-day events and publish them as pages, feeds and an API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from config import Config, ProductionConfig, config_by_name
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Flask:
+    """Build the app from a named configuration (or class) plus explicit overrides."""
+    config_class = config if isinstance(config, type) else config_by_name(config)
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+
+    app = Flask(__name__, template_folder=str(TEMPLATE_DIR), instance_relative_config=True)
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    # Store JSON as readable UTF-8, so text search sees "Brīvības", not "Br\u012bv...".
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        "json_serializer": lambda value: json.dumps(value, ensure_ascii=False),
+    }
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///") :]).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_request_hooks(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from planner import models  # noqa: F401  (every model, for Alembic and relationships)
+    from planner.accounts.login import init_login
+    from planner.extensions import babel, csrf, db, limiter, migrate, select_locale
+    from planner.formatting import register_template_helpers
+    from planner.security import register_security_headers
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        render_as_batch=True,  # SQLite alters tables by copying them
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    init_login(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from planner.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from planner.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from planner.cli import demo_cli, users_cli
+
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)
+
+
+def register_request_hooks(app: Flask) -> None:
+    @app.after_request
+    def remember_language(response):
+        # A reader who picks a language with ?lang= keeps it on the next pages.
+        chosen = request.args.get("lang")
+        if chosen in app.config["LANGUAGES"] and request.cookies.get("lang") != chosen:
+            response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
+        return response

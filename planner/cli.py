@@ -1,0 +1,96 @@
+"""Command-line tasks: `flask demo load`, `flask users create`, `flask users grant`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from planner.db import ValidationError
+from planner.extensions import db
+
+demo_cli = AppGroup("demo", help="The demo data set.")
+users_cli = AppGroup("users", help="Accounts and memberships.")
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    raise click.ClickException(message)
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load the demo commemorations, venues, organisations and upcoming events (idempotent)."""
+    from planner.demo import load_demo
+
+    try:
+        counts = load_demo()
+        db.session.commit()
+    except (OperationalError, ProgrammingError):
+        _fail("the database has no tables yet; run 'flask db upgrade' first")
+    except ValidationError as error:
+        _fail(f"demo data is invalid: {error}")
+    added = ", ".join(f"{count} {name}" for name, count in counts.items())
+    click.echo(f"Demo data loaded: added {added}.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Make the user a site administrator.")
+@click.option("--name", default="", help="The name shown to other organisers.")
+def users_create(email: str, admin: bool, name: str) -> None:
+    """Create an account. The password is read from a prompt, or from standard input."""
+    from planner.accounts.models import User, check_password_strength
+
+    try:
+        user = User(email=email, display_name=name, is_admin=admin)
+    except ValidationError as error:
+        _fail(str(error))
+    if db.session.execute(select(User).where(User.email == user.email)).first():
+        _fail(f"an account for {user.email} already exists")
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        check_password_strength(password)
+        user.set_password(password)
+    except ValidationError as error:
+        _fail(str(error))
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {'administrator' if admin else 'user'} {user.email}.")
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("organisation_slug")
+@click.option("--role", type=click.Choice(["editor", "owner"]), required=True)
+def users_grant(email: str, organisation_slug: str, role: str) -> None:
+    """Give a user a role (editor or owner) in an organisation."""
+    from planner.accounts.models import User
+    from planner.organisations.models import Membership, Organisation, Role
+
+    user = db.session.execute(select(User).where(User.email == email.lower())).scalar_one_or_none()
+    if user is None:
+        _fail(f"no account for {email}")
+    organisation = db.session.execute(
+        select(Organisation).where(Organisation.slug == organisation_slug)
+    ).scalar_one_or_none()
+    if organisation is None:
+        _fail(f"no organisation with the slug {organisation_slug!r}")
+    membership = db.session.execute(
+        select(Membership).where(
+            Membership.user_id == user.id, Membership.organisation_id == organisation.id
+        )
+    ).scalar_one_or_none()
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation, role=Role(role))
+        db.session.add(membership)
+    else:
+        membership.role = Role(role)
+    db.session.commit()
+    click.echo(f"{user.email} is now {role} of {organisation.slug}.")

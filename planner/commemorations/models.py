@@ -1,0 +1,159 @@
+"""Commemorations: recurring days of remembrance and their occurrences."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from dateutil.rrule import rrulestr
+from sqlalchemy import CheckConstraint, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from planner.countries import country_zone, normalise_country
+from planner.db import JSONType, UTCDateTime, ValidationError, now_utc
+from planner.extensions import db
+from planner.i18n import clean_texts, pick
+from planner.slugs import validate_slug
+
+# Properties a commemoration's rule may use: a yearly date, by month day or by weekday.
+_RULE_SEARCH_LIMIT_YEARS = 400
+
+
+def validate_rrule(rule: str | None, field: str = "rrule") -> str:
+    """A yearly RFC 5545 RRULE that dateutil accepts and that yields dates, or ValidationError."""
+    if not rule or not isinstance(rule, str):
+        raise ValidationError(field, "a recurrence rule is required")
+    rule = rule.strip().upper()
+    if rule.startswith("RRULE:"):
+        rule = rule[len("RRULE:") :]
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    if parts.get("FREQ") != "YEARLY":
+        raise ValidationError(field, "a day of remembrance recurs yearly (FREQ=YEARLY)")
+    if any(key in parts for key in ("COUNT", "UNTIL", "BYHOUR", "BYMINUTE", "BYSECOND")):
+        raise ValidationError(field, "COUNT, UNTIL and times of day are not used here")
+    try:
+        parsed = rrulestr("RRULE:" + rule, dtstart=datetime(2000, 1, 1))
+        first = parsed.after(datetime(2000, 1, 1), inc=True)
+    except (ValueError, TypeError) as error:
+        raise ValidationError(field, f"not a valid RRULE ({error})") from None
+    if first is None or first.year > 2000 + _RULE_SEARCH_LIMIT_YEARS:
+        raise ValidationError(field, "this rule never yields a date")
+    return rule
+
+
+def ordinal_en(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+class Commemoration(db.Model):
+    """A recurring day of remembrance, such as 14 June (the June deportation of 1941)."""
+
+    __tablename__ = "commemorations"
+    __table_args__ = (
+        CheckConstraint(
+            "first_observed_year IS NULL OR first_observed_year > 0", name="first_observed_year"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[dict[str, str]] = mapped_column(JSONType)
+    description: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
+    # The yearly rule, e.g. FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=14 (Ukraine: BYMONTH=5;BYDAY=3SU).
+    rrule: Mapped[str] = mapped_column(String(200))
+    countries: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # The year of what is remembered (1941): gives the anniversary number. Unknown: NULL.
+    remembered_year: Mapped[int | None] = mapped_column(Integer)
+    # The year the day was first observed; unknown: NULL.
+    first_observed_year: Mapped[int | None] = mapped_column(Integer)
+    source_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
+
+    @validates("slug")
+    def _check_slug(self, _key: str, value: str) -> str:
+        return validate_slug(value)
+
+    @validates("name")
+    def _check_name(self, _key: str, value: dict[str, str]) -> dict[str, str]:
+        return clean_texts("name", value, required=True)
+
+    @validates("description")
+    def _check_description(self, _key: str, value: dict[str, str]) -> dict[str, str]:
+        return clean_texts("description", value, required=False)
+
+    @validates("rrule")
+    def _check_rrule(self, _key: str, value: str) -> str:
+        return validate_rrule(value)
+
+    @validates("countries")
+    def _check_countries(self, _key: str, value: list[str]) -> list[str]:
+        if not value:
+            raise ValidationError("countries", "name at least one observing country")
+        codes = [normalise_country(code, "countries") for code in value]
+        return list(dict.fromkeys(codes))
+
+    @validates("remembered_year", "first_observed_year")
+    def _check_year(self, key: str, value: int | None) -> int | None:
+        if value is not None and not (1 <= int(value) <= 9999):
+            raise ValidationError(key, "must be a year")
+        return value
+
+    def __repr__(self) -> str:
+        return f"<Commemoration {self.slug}>"
+
+    def display_name(self, lang: str | None = None) -> str:
+        return pick(self.name, lang)
+
+    def display_description(self, lang: str | None = None) -> str:
+        return pick(self.description, lang)
+
+    @property
+    def start_year(self) -> int:
+        """The year the recurrence starts: first observed, else the year remembered, else 1900."""
+        return self.first_observed_year or self.remembered_year or 1900
+
+    def occurrences_after(
+        self, after: date, count: int = 1, *, inclusive: bool = True
+    ) -> list[date]:
+        """The next `count` days of remembrance from `after` on (after it, if not inclusive)."""
+        rule = rrulestr(
+            "RRULE:" + self.rrule, dtstart=datetime.combine(date(self.start_year, 1, 1), time())
+        )
+        result: list[date] = []
+        cursor = datetime.combine(after, time())
+        include = inclusive
+        while len(result) < count:
+            found = rule.after(cursor, inc=include)
+            if found is None:
+                break
+            result.append(found.date())
+            cursor, include = found, False
+        return result
+
+    def today(self) -> date:
+        """Today's date where the day is observed (in the first observing country's zone)."""
+        country = self.countries[0] if self.countries else "LV"
+        return now_utc().astimezone(country_zone(country)).date()
+
+    def next_occurrences(self, count: int = 3, today: date | None = None) -> list[date]:
+        """The coming days of remembrance, today's included, evaluated in the observing zone."""
+        return self.occurrences_after(today or self.today(), count)
+
+    def next_occurrence(self, today: date | None = None) -> date | None:
+        found = self.next_occurrences(1, today)
+        return found[0] if found else None
+
+    def occurrence_in(self, year: int) -> date | None:
+        """The day of remembrance in `year`, if the rule yields one (29 February may not)."""
+        found = self.occurrences_after(date(year, 1, 1), 1)
+        return found[0] if found and found[0].year == year else None
+
+    def anniversary(self, on: date) -> int | None:
+        """Which anniversary `on` is (14 June 2027 -> 86 for 1941), or None when unknown."""
+        if self.remembered_year is None or on.year <= self.remembered_year:
+            return None
+        return on.year - self.remembered_year

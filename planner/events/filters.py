@@ -1,0 +1,138 @@
+"""The public listing filters, shared by /events, the feeds, the embed and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import abort
+from sqlalchemy import Select, select
+from werkzeug.datastructures import MultiDict
+
+from planner.commemorations.models import Commemoration
+from planner.countries import is_country
+from planner.errors import BadParameter
+from planner.events.models import Event, EventOrganisation
+from planner.extensions import db
+from planner.organisations.models import Organisation
+from planner.venues.models import Venue
+
+FILTER_NAMES = ("country", "commemoration", "organisation", "venue", "from", "to", "q", "when")
+MAX_QUERY_LENGTH = 200
+
+
+def _parse_date(name: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadParameter(name, f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def parse_page(args: MultiDict, name: str = "page") -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return 1
+    try:
+        page = int(raw)
+    except ValueError:
+        raise BadParameter(name, f"{raw!r} is not a whole number") from None
+    if page < 1:
+        raise BadParameter(name, "must be 1 or more")
+    return page
+
+
+def _lookup(model: type, name: str, slug: str) -> Any:
+    found = db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
+    if found is None:
+        abort(404, description=f"No {name} has the slug {slug!r}.")
+    return found
+
+
+@dataclass
+class EventFilters:
+    """Validated filters; unknown slugs are a 404, malformed values a 400 naming the parameter."""
+
+    country: str | None = None
+    commemoration: Commemoration | None = None
+    organisation: Organisation | None = None
+    venue: Venue | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str | None = None
+    past: bool = False
+    raw: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args: MultiDict, **fixed: Any) -> EventFilters:
+        """Parse request arguments; `fixed` are filters from the path (e.g. organisation=...)."""
+        filters = cls(**fixed)
+        raw: dict[str, str] = {}
+        country = args.get("country")
+        if country:
+            if not is_country(country):
+                raise BadParameter("country", f"{country!r} is not an ISO 3166-1 country code")
+            filters.country = country.strip().upper()
+            raw["country"] = filters.country
+        for name, model in (
+            ("commemoration", Commemoration),
+            ("organisation", Organisation),
+            ("venue", Venue),
+        ):
+            slug = args.get(name)
+            if slug:
+                setattr(filters, name, _lookup(model, name, slug))
+                raw[name] = slug
+        if args.get("from"):
+            filters.date_from = _parse_date("from", args["from"])
+            raw["from"] = args["from"]
+        if args.get("to"):
+            filters.date_to = _parse_date("to", args["to"])
+            raw["to"] = args["to"]
+        if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
+            raise BadParameter("to", "must not be before 'from'")
+        text = (args.get("q") or "").strip()
+        if text:
+            if len(text) > MAX_QUERY_LENGTH:
+                raise BadParameter("q", f"use at most {MAX_QUERY_LENGTH} characters")
+            filters.text = text
+            raw["q"] = text
+        when = args.get("when")
+        if when:
+            if when not in ("past", "upcoming"):
+                raise BadParameter("when", "use 'past' or 'upcoming'")
+            filters.past = when == "past"
+            if filters.past:
+                raw["when"] = "past"
+        filters.raw = raw
+        return filters
+
+    def apply(self, query: Select) -> Select:
+        """Narrow a select of events by these filters (dates are the events' local dates)."""
+        if self.country:
+            query = query.where(
+                Event.venue_id.in_(select(Venue.id).where(Venue.country == self.country))
+            )
+        if self.commemoration is not None:
+            query = query.where(Event.commemoration_id == self.commemoration.id)
+        if self.venue is not None:
+            query = query.where(Event.venue_id == self.venue.id)
+        if self.organisation is not None:
+            query = query.where(
+                Event.id.in_(
+                    select(EventOrganisation.event_id).where(
+                        EventOrganisation.organisation_id == self.organisation.id
+                    )
+                )
+            )
+        if self.date_from is not None:
+            query = query.where(Event.local_end_date >= self.date_from)
+        if self.date_to is not None:
+            query = query.where(Event.local_start_date <= self.date_to)
+        if self.text:
+            query = query.where(Event.search_text.contains(self.text.casefold(), autoescape=True))
+        return query
+
+    @property
+    def active(self) -> bool:
+        return bool(self.raw)

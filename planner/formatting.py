@@ -1,0 +1,76 @@
+"""Dates, times and ordinals for the reader's locale (Babel), always in the event's own zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_time
+from flask import Flask
+from flask_babel import gettext
+
+from planner.commemorations.models import ordinal_en
+from planner.i18n import current_language, pick
+
+
+def babel_locale(lang: str | None = None) -> str:
+    """The Babel locale for a language; English dates are written the British way (14 June)."""
+    lang = lang or current_language()
+    return "en_GB" if lang == "en" else lang
+
+
+def long_date(day: date | datetime, lang: str | None = None) -> str:
+    """'Monday, 14 June 2027' in the reader's language."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return format_date(day, "full", locale=babel_locale(lang))
+
+
+def medium_date(day: date | datetime, lang: str | None = None) -> str:
+    if isinstance(day, datetime):
+        day = day.date()
+    return format_date(day, "d MMM y", locale=babel_locale(lang))
+
+
+def clock(moment: datetime, lang: str | None = None) -> str:
+    """'18:00' (or '6:00 PM' where the locale says so), in the time's own zone."""
+    return format_time(moment, "short", tzinfo=moment.tzinfo, locale=babel_locale(lang))
+
+
+def time_range(event, lang: str | None = None) -> str:
+    """'18:00–19:30 EEST (Europe/Riga)': local times with the zone named."""
+    start, end = event.local_start, event.local_end
+    text = f"{clock(start, lang)}–{clock(end, lang)}"
+    if end.date() != start.date():
+        text = f"{clock(start, lang)} – {medium_date(end, lang)} {clock(end, lang)}"
+    return f"{text} {start.tzname()} ({event.timezone})"
+
+
+def ordinal(number: int, lang: str | None = None) -> str:
+    lang = lang or current_language()
+    return ordinal_en(number) if lang == "en" else f"{number}."
+
+
+def anniversary_label(commemoration, on: date, lang: str | None = None) -> str:
+    """'86th anniversary of the June deportation of 1941', or '' when the year is unknown."""
+    number = commemoration.anniversary(on)
+    if number is None:
+        return ""
+    return gettext(
+        "%(ordinal)s anniversary: %(name)s",
+        ordinal=ordinal(number, lang),
+        name=commemoration.display_name(lang),
+    )
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        long_date=long_date,
+        medium_date=medium_date,
+        clock=clock,
+        pick=pick,
+    )
+    app.jinja_env.globals.update(
+        time_range=time_range,
+        anniversary_label=anniversary_label,
+        current_language=current_language,
+    )

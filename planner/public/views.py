@@ -1,0 +1,36 @@
+"""The public front: the home page and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from planner.commemorations.models import Commemoration
+from planner.events.queries import upcoming_events
+from planner.extensions import db
+
+bp = Blueprint("public", __name__)
+
+HOME_EVENT_COUNT = 12
+
+
+@bp.get("/")
+def index():
+    events = db.session.execute(upcoming_events().limit(HOME_EVENT_COUNT)).scalars().all()
+    commemorations = db.session.execute(select(Commemoration)).scalars().all()
+    next_days = sorted(
+        ((c.next_occurrence(), c) for c in commemorations if c.next_occurrence() is not None),
+        key=lambda pair: (pair[0], pair[1].slug),
+    )
+    return render_template("public/index.html", events=events, next_days=next_days)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "not answering"}, 503
+    return {"status": "ok", "database": "ok"}

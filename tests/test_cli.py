@@ -1,0 +1,123 @@
+"""The command line: demo data, accounts and memberships."""
+
+from sqlalchemy import func, select
+
+from planner.accounts.models import User
+from planner.commemorations.models import Commemoration
+from planner.events.models import Event, EventStatus
+from planner.extensions import db
+from planner.organisations.models import Membership, Organisation, Role
+from planner.venues.models import Venue
+
+
+def count(model) -> int:
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_demo_load_is_idempotent(runner):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    totals = [count(model) for model in (Commemoration, Venue, Organisation, Event)]
+    assert all(totals), totals
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0
+    assert "added 0 commemorations, 0 venues, 0 organisations, 0 events" in second.output
+    assert [count(model) for model in (Commemoration, Venue, Organisation, Event)] == totals
+
+
+def test_demo_data_holds_the_real_starting_set(runner):
+    runner.invoke(args=["demo", "load"])
+    june = db.session.execute(
+        select(Commemoration).where(Commemoration.slug == "june-deportation-1941")
+    ).scalar_one()
+    assert june.rrule == "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=14"
+    assert june.name["lv"] == "Komunistiskā genocīda upuru piemiņas diena"
+    assert june.name["et"] == "leinapäev"
+    assert set(june.countries) == {"LV", "EE", "LT"}
+    march = db.session.execute(
+        select(Commemoration).where(Commemoration.slug == "march-deportation-1949")
+    ).scalar_one()
+    # 25 March has a statutory name only in Latvia.
+    assert set(march.name) == {"en", "lv"}
+    monument = db.session.execute(
+        select(Venue).where(Venue.slug == "freedom-monument-riga")
+    ).scalar_one()
+    assert (monument.timezone, monument.latitude) == ("Europe/Riga", 56.9514)
+    # Unverified coordinates are left out, not guessed.
+    naujoji = db.session.execute(
+        select(Venue).where(Venue.slug == "naujoji-vilnia-station-memorial")
+    ).scalar_one()
+    assert naujoji.latitude is None
+    slugs = set(db.session.execute(select(Organisation.slug)).scalars())
+    assert {
+        "helsinki-86",
+        "museum-occupation-latvia-org",
+        "estonian-institute-historical-memory",
+    } <= slugs
+    events = db.session.execute(select(Event)).scalars().all()
+    assert all(event.status == EventStatus.SCHEDULED for event in events)
+    assert all(event.commemoration is not None for event in events)
+
+
+def test_create_user_reads_the_password_from_stdin(runner):
+    result = runner.invoke(
+        args=["users", "create", "Organiser@Example.org"], input="a long enough password\n"
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.execute(select(User)).scalar_one()
+    assert user.email == "organiser@example.org"
+    assert user.check_password("a long enough password")
+    assert not user.is_admin
+
+
+def test_create_admin(runner):
+    result = runner.invoke(
+        args=["users", "create", "admin@example.org", "--admin"], input="a long enough password\n"
+    )
+    assert result.exit_code == 0
+    assert db.session.execute(select(User.is_admin)).scalar_one() is True
+
+
+def test_create_user_with_bad_input_writes_nothing(runner):
+    short = runner.invoke(args=["users", "create", "a@example.org"], input="short\n")
+    assert short.exit_code != 0
+    assert "at least 10 characters" in short.output
+    bad_email = runner.invoke(args=["users", "create", "not-an-email"], input="long enough pw\n")
+    assert bad_email.exit_code != 0
+    assert "email" in bad_email.output.lower()
+    assert count(User) == 0
+
+
+def test_create_user_twice_is_refused(runner):
+    runner.invoke(args=["users", "create", "a@example.org"], input="a long enough password\n")
+    again = runner.invoke(args=["users", "create", "a@example.org"], input="another password!\n")
+    assert again.exit_code != 0
+    assert "already exists" in again.output
+
+
+def test_grant_a_role_in_an_organisation(runner):
+    runner.invoke(args=["demo", "load"])
+    runner.invoke(args=["users", "create", "a@example.org"], input="a long enough password\n")
+    result = runner.invoke(
+        args=["users", "grant", "a@example.org", "helsinki-86", "--role", "editor"]
+    )
+    assert result.exit_code == 0, result.output
+    membership = db.session.execute(select(Membership)).scalar_one()
+    assert (membership.organisation.slug, membership.role) == ("helsinki-86", Role.EDITOR)
+    owner = runner.invoke(
+        args=["users", "grant", "a@example.org", "helsinki-86", "--role", "owner"]
+    )
+    assert owner.exit_code == 0
+    assert db.session.execute(select(Membership.role)).scalar_one() == Role.OWNER
+
+
+def test_grant_with_bad_arguments_fails_with_one_line(runner):
+    runner.invoke(args=["users", "create", "a@example.org"], input="a long enough password\n")
+    no_org = runner.invoke(args=["users", "grant", "a@example.org", "nowhere", "--role", "editor"])
+    assert no_org.exit_code != 0
+    assert "no organisation with the slug 'nowhere'" in no_org.output
+    no_user = runner.invoke(args=["users", "grant", "b@example.org", "nowhere", "--role", "editor"])
+    assert no_user.exit_code != 0
+    bad_role = runner.invoke(args=["users", "grant", "a@example.org", "x", "--role", "king"])
+    assert bad_role.exit_code != 0
+    assert count(Membership) == 0
