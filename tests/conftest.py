@@ -85,6 +85,18 @@ def runner(app):
 
 
 @pytest.fixture
+def login_as(client):
+    """Sign a user in on the test client directly (the sign-in form has tests of its own)."""
+
+    def sign_in(user) -> None:
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+
+    return sign_in
+
+
+@pytest.fixture
 def count_queries(app):
     """A context manager counting the SQL statements run inside it."""
     from contextlib import contextmanager
