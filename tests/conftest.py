@@ -88,10 +88,15 @@ def runner(app):
 def login_as(client):
     """Sign a user in on the test client directly (the sign-in form has tests of its own)."""
 
+    from flask_login.utils import _create_identifier
+
     def sign_in(user) -> None:
+        with client.application.test_request_context():
+            identifier = _create_identifier()  # what "strong" session protection checks
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
+            session["_id"] = identifier
 
     return sign_in
 
