@@ -91,8 +91,9 @@ def login_as(client):
     from flask_login.utils import _create_identifier
 
     def sign_in(user) -> None:
-        with client.application.test_request_context():
-            identifier = _create_identifier()  # what "strong" session protection checks
+        with client:  # keeps the request context, to read what "strong" protection checks
+            client.get("/healthz")
+            identifier = _create_identifier()
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
