@@ -42,6 +42,10 @@ def current_version(session: Session | None = None) -> tuple[int, datetime]:
 def bump(session: Session) -> None:
     """Raise the version in the same transaction as the write that caused it."""
     now = now_utc()
+    pending = next((obj for obj in session.new if isinstance(obj, DataVersion)), None)
+    if pending is not None:
+        pending.version, pending.changed_at = (pending.version or 0) + 1, now
+        return
     result = session.execute(
         update(DataVersion)
         .where(DataVersion.id == 1)

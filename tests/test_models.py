@@ -197,3 +197,15 @@ def test_plan_again_copies_to_the_next_occurrence_as_a_draft(app):
     assert copy.display_title() == "87th anniversary vigil 2028"
     assert copy.organisations == [organisation]
     assert copy.uid != event.uid
+
+
+def test_every_public_write_raises_the_data_version(app):
+    from planner.dataversion import current_version
+
+    before, _ = current_version()
+    event = make_event()
+    after_create, _ = current_version()
+    assert after_create > before
+    edit_event(event, None, title={"en": "Renamed"})
+    db.session.commit()
+    assert current_version()[0] > after_create
