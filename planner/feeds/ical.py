@@ -155,11 +155,12 @@ def ical_status(event: Event) -> str:
 def _local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:
     """The local time with its zone (written with TZID), unless the wall time is ambiguous.
 
-    In the hour repeated when clocks go back, a TZID time means its first occurrence
-    (RFC 5545 3.3.5); the second occurrence can only be written in UTC.
+    In the hour repeated when clocks go back, RFC 5545 (3.3.5) reads a TZID time as its first
+    occurrence but ical.js (Thunderbird) reads it as the second: only UTC says the same
+    instant to every reader.
     """
     local = moment.astimezone(zone)
-    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
         return moment.astimezone(UTC)
     return local
 
