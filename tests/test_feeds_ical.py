@@ -169,10 +169,11 @@ def test_a_hostile_title_stays_one_harmless_summary(client, app, node):
 
 
 def test_control_characters_are_stripped(client, app, node):
-    venue = make_venue(slug="bell", name={"en": "Hall\x07 of\x1b[31m names"}, address="Iela 1\x00")
+    # PostgreSQL cannot store NUL at all; every other control character is tried.
+    venue = make_venue(slug="bell", name={"en": "Hall\x07 of\x1b[31m names"}, address="Iela 1\x01")
     event = make_event(
         venue=venue,
-        title={"en": "Candles\x00 at\x0b dusk\u2028today\x7f\x85"},
+        title={"en": "Candles\x01 at\x0b dusk\u2028today\x7f\x85"},
         description={"en": "First\x08 line\r\nsecond\x1f line"},
     )
     body = feed(client, "/calendar.ics")
