@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,6 +12,7 @@ from planner import create_app
 from planner.db import now_utc
 from planner.events.operations import cancel, edit_event
 from planner.extensions import db
+from tests.conftest import require
 from tests.factories import (
     make_commemoration,
     make_event,
@@ -299,3 +302,52 @@ def test_two_app_instances_agree_and_see_each_others_writes(app, client, publish
         with other.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def _redis_url() -> str:
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.redis
+def test_workers_share_rendered_feeds_through_redis(app, published, monkeypatch):
+    """With CACHE_REDIS_URL, a feed built by one worker is served by another without a rebuild."""
+    url = _redis_url()
+    require(_redis_answers(url), f"Redis not reachable at {url}")
+    from planner.feeds import ical
+
+    builds = []
+    real = ical.events_calendar
+    monkeypatch.setattr(ical, "events_calendar", lambda *a, **k: builds.append(1) or real(*a, **k))
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": url,
+        "CACHE_KEY_PREFIX": f"planner-test-{uuid.uuid4().hex}:",  # this run's keys only
+    }
+    workers = [create_app("testing", **settings) for _ in range(2)]
+    try:
+        first = workers[0].test_client().get("/calendar.ics")
+        second = workers[1].test_client().get("/calendar.ics")
+        assert second.data == first.data
+        assert len(builds) == 1
+        make_organisation()
+        third = workers[1].test_client().get("/calendar.ics")
+        assert third.headers["ETag"] == first.headers["ETag"]
+        assert len(builds) == 2
+    finally:
+        for worker in workers:
+            with worker.app_context():
+                from planner.extensions import cache
+
+                cache.clear()
+                db.session.remove()
+                db.engine.dispose()
