@@ -35,6 +35,16 @@ class Config:
     # Feeds hold events that ended within this window, and every future one.
     FEED_PAST_DAYS = _env_int("FEED_PAST_DAYS", 365)
     FEED_REFRESH_HOURS = _env_int("FEED_REFRESH_HOURS", 6)
+    # Rendered feeds are cached under the database's data version, so a write on any host is
+    # seen by the next request everywhere. In memory per process by default; shared in Redis
+    # when CACHE_REDIS_URL is set (or name another Flask-Caching backend with CACHE_TYPE).
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
+        "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
+    )
+    CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 24 * 3600)
+    CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 1000)
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "planner:")
     EVENTS_PER_PAGE = 20
 
     WTF_CSRF_TIME_LIMIT = None
@@ -66,6 +76,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     SITE_URL = "http://localhost"
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_TYPE = "SimpleCache"
     WTF_CSRF_ENABLED = True
     MAIL_SERVER = None
 

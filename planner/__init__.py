@@ -44,7 +44,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 def register_extensions(app: Flask) -> None:
     from planner import models  # noqa: F401  (every model, for Alembic and relationships)
     from planner.accounts.login import init_login
-    from planner.extensions import babel, csrf, db, limiter, migrate, select_locale
+    from planner.extensions import babel, cache, csrf, db, limiter, migrate, select_locale
     from planner.formatting import register_template_helpers
     from planner.security import register_security_headers
 
@@ -59,15 +59,18 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    cache.init_app(app)
     init_login(app)
     register_template_helpers(app)
     register_security_headers(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from planner.feeds.views import bp as feeds_bp
     from planner.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(feeds_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from flask import request
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -15,6 +16,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# Rendered output (feeds), keyed by the data version: SimpleCache, or Redis when configured.
+cache = Cache()
 babel = Babel()
 # No default limits: only the sign-in and invitation routes are limited, explicitly.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -1,0 +1,348 @@
+"""Building iCalendar feeds with the `icalendar` library: deterministic bytes from the data.
+
+Same data, same bytes (DESIGN.md, iCalendar rules 1-9): no clock, no random UID, stable
+ordering, VTIMEZONEs built here in TZID order, and every piece of user text cleaned of
+control characters before the library escapes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale, gettext, lazy_gettext
+from icalendar import (
+    Calendar,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDuration,
+    vRecur,
+    vText,
+)
+from icalendar import Event as VEvent
+
+from planner.commemorations.models import Commemoration
+from planner.events.models import Event, EventKind, EventStatus, HostRole
+from planner.feeds.text import markdown_to_text, multi_line, one_line
+from planner.feeds.urls import commemoration_url, event_url, organisation_url
+from planner.formatting import clock, long_date
+
+PRODID = "-//Remembrance Planner//Feeds 1.0//EN"
+FEED_LANGUAGES = ("en", "et", "lv", "lt")
+UID_DOMAIN = "remembrance-planner"
+
+KIND_LABELS = {
+    EventKind.VIGIL: lazy_gettext("Vigil"),
+    EventKind.FLOWER_LAYING: lazy_gettext("Flower-laying"),
+    EventKind.CANDLE_LIGHTING: lazy_gettext("Candle lighting"),
+    EventKind.MEMORIAL_SERVICE: lazy_gettext("Memorial service"),
+    EventKind.READING_OF_NAMES: lazy_gettext("Reading of names"),
+    EventKind.PROCESSION: lazy_gettext("Procession"),
+    EventKind.EXHIBITION_OPENING: lazy_gettext("Exhibition opening"),
+    EventKind.SCREENING: lazy_gettext("Screening"),
+    EventKind.LECTURE: lazy_gettext("Lecture"),
+    EventKind.OTHER: lazy_gettext("Other"),
+}
+
+
+# --- the calendar -----------------------------------------------------------------------------
+
+
+def _calendar(
+    name: str, description: str, url: str | None, source: str | None, refresh_hours: int | None
+) -> Calendar:
+    # Plain Calendar() and explicit properties: Calendar.new() would invent a random UID.
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "PUBLISH")
+    name = one_line(name)
+    # Wrapped in vText, or NAME and the X-WR-* names would go out unescaped.
+    calendar.add("NAME", vText(name))
+    calendar.add("X-WR-CALNAME", vText(name))
+    description = multi_line(description)
+    if description:
+        calendar.add("DESCRIPTION", vText(description))
+        calendar.add("X-WR-CALDESC", vText(description))
+    if url:
+        calendar.add("URL", url)
+    if source:
+        calendar.add("SOURCE", source, parameters={"VALUE": "URI"})
+    hours = refresh_hours if refresh_hours is not None else _config_refresh_hours()
+    refresh = vDuration(timedelta(hours=max(1, int(hours))))
+    # The library writes REFRESH-INTERVAL without its required VALUE=DURATION; say it here.
+    calendar.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vDuration(timedelta(hours=max(1, int(hours)))))
+    return calendar
+
+
+def _config_refresh_hours() -> int:
+    return int(current_app.config.get("FEED_REFRESH_HOURS", 6))
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in FEED_LANGUAGES:
+        raise ValueError(f"lang must be one of {', '.join(FEED_LANGUAGES)}")
+    return lang
+
+
+def events_calendar(
+    events: Iterable[Event],
+    *,
+    name: str,
+    description: str = "",
+    url: str | None = None,
+    lang: str = "en",
+    source: str | None = None,
+    refresh_hours: int | None = None,
+) -> bytes:
+    """A VCALENDAR of public events, as bytes: one VEVENT per event, ordered by start and UID.
+
+    Needs an app context (absolute URLs, translations). Drafts are refused: the caller passes
+    only public events, and a draft here is a programming error.
+    """
+    lang = _check_lang(lang)
+    ordered = sorted(events, key=lambda event: (event.starts_at, event.uid))
+    with force_locale(lang):
+        calendar = _calendar(name, description, url, source, refresh_hours)
+        components = [event_component(event, lang) for event in ordered]
+        for timezone in timezones_for(components):
+            calendar.add_component(timezone)
+        for component in components:
+            calendar.add_component(component)
+        return calendar.to_ical()
+
+
+def commemorations_calendar(
+    commemorations: Iterable[Commemoration],
+    *,
+    name: str,
+    description: str = "",
+    url: str | None = None,
+    lang: str = "en",
+    source: str | None = None,
+    refresh_hours: int | None = None,
+) -> bytes:
+    """The days of remembrance as all-day events repeating by their RRULE, ordered by slug."""
+    lang = _check_lang(lang)
+    with force_locale(lang):
+        calendar = _calendar(name, description, url, source, refresh_hours)
+        for commemoration in sorted(commemorations, key=lambda c: c.slug):
+            calendar.add_component(commemoration_component(commemoration, lang))
+        return calendar.to_ical()
+
+
+# --- one event --------------------------------------------------------------------------------
+
+
+def ical_status(event: Event) -> str:
+    """CONFIRMED, TENTATIVE (postponed with no new time yet) or CANCELLED."""
+    if event.status == EventStatus.CANCELLED:
+        return "CANCELLED"
+    if event.status == EventStatus.POSTPONED and not event.is_rescheduled:
+        return "TENTATIVE"
+    if event.status == EventStatus.DRAFT:
+        raise ValueError(f"a draft ({event.slug}) never goes into a feed")
+    return "CONFIRMED"
+
+
+def _local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:
+    """The local time with its zone (written with TZID), unless the wall time is ambiguous.
+
+    In the hour repeated when clocks go back, RFC 5545 (3.3.5) reads a TZID time as its first
+    occurrence but ical.js (Thunderbird) reads it as the second: only UTC says the same
+    instant to every reader.
+    """
+    local = moment.astimezone(zone)
+    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
+        return moment.astimezone(UTC)
+    return local
+
+
+def status_text(event: Event, lang: str) -> str:
+    """The line a subscriber reads about a postponement or a cancellation, with its note."""
+    note = multi_line(event.display_note(lang))
+    if event.status == EventStatus.CANCELLED:
+        head = gettext("This event is cancelled.")
+    elif event.status == EventStatus.POSTPONED and event.is_rescheduled:
+        previous = event.previous_starts_at.astimezone(event.zone)
+        head = gettext(
+            "Postponed from %(day)s %(time)s.",
+            day=long_date(previous, lang),
+            time=clock(previous, lang),
+        )
+    elif event.status == EventStatus.POSTPONED:
+        head = gettext("Postponed; the new time is not known yet.")
+    else:
+        return ""
+    return f"{head}\n{note}" if note else head
+
+
+def event_description(event: Event, lang: str) -> str:
+    """Plain text: the status (when postponed or cancelled), then the description."""
+    parts = [status_text(event, lang), markdown_to_text(event.display_description(lang))]
+    return "\n\n".join(part for part in parts if part)
+
+
+def event_component(event: Event, lang: str = "en") -> VEvent:
+    """The VEVENT of one public event."""
+    # Both UID and DTSTAMP passed: Event.new() would otherwise invent them (random, clock).
+    component = VEvent.new(uid=event.uid, stamp=event.updated_at.astimezone(UTC))
+    zone = event.zone
+    component.add("DTSTART", _local_or_utc(event.starts_at, zone))
+    component.add("DTEND", _local_or_utc(event.ends_at, zone))
+    component.add("SUMMARY", one_line(event.display_title(lang)))
+    description = event_description(event, lang)
+    if description:
+        component.add("DESCRIPTION", description)
+    venue = event.venue
+    component.add("LOCATION", one_line(venue.location_line(lang)))
+    if venue.has_coordinates:
+        component.add("GEO", (round(venue.latitude, 6), round(venue.longitude, 6)))
+    component.add("URL", event_url(event.slug))
+    categories = [one_line(str(KIND_LABELS.get(event.kind, event.kind)))]
+    if event.commemoration is not None:
+        categories.append(one_line(event.commemoration.display_name(lang)))
+    component.add("CATEGORIES", [category for category in categories if category])
+    component.add("STATUS", ical_status(event))
+    component.add("SEQUENCE", event.sequence)
+    component.add("CREATED", event.created_at.astimezone(UTC))
+    component.add("LAST-MODIFIED", event.updated_at.astimezone(UTC))
+    _add_organisers(component, event, lang)
+    return component
+
+
+def _add_organisers(component: VEvent, event: Event, lang: str) -> None:
+    """ORGANIZER for the host with a contact address, else CONTACT; co-hosts as CONTACT."""
+    for link in event.hosts:
+        organisation = link.organisation
+        name = one_line(organisation.display_name(lang))
+        page = organisation_url(organisation.slug)
+        is_host = link.role == HostRole.HOST and "ORGANIZER" not in component
+        if is_host and organisation.contact_email:
+            address = vCalAddress(f"mailto:{organisation.contact_email}")
+            address.params["CN"] = vText(name)
+            component.add("ORGANIZER", address)
+        else:
+            component.add("CONTACT", vText(f"{name}, {page}"), parameters={"ALTREP": page})
+
+
+# --- commemoration days -----------------------------------------------------------------------
+
+
+def commemoration_uid(commemoration: Commemoration) -> str:
+    """Stable forever: derived from the slug, which never changes once published."""
+    return f"commemoration-{commemoration.slug}@{UID_DOMAIN}"
+
+
+def first_occurrence(commemoration: Commemoration) -> date:
+    """The first day of remembrance in the year the recurrence starts (or the next one it has)."""
+    start = date(commemoration.start_year, 1, 1)
+    found = commemoration.occurrences_after(start, 1)
+    return found[0] if found else start
+
+
+def commemoration_component(commemoration: Commemoration, lang: str = "en") -> VEvent:
+    """An all-day VEVENT repeating by the commemoration's RRULE."""
+    component = VEvent.new(
+        uid=commemoration_uid(commemoration), stamp=commemoration.updated_at.astimezone(UTC)
+    )
+    day = first_occurrence(commemoration)
+    component.add("DTSTART", day)
+    component.add("DTEND", day + timedelta(days=1))
+    component.add("RRULE", vRecur.from_ical(commemoration.rrule))
+    component.add("SUMMARY", one_line(commemoration.display_name(lang)))
+    description = markdown_to_text(commemoration.display_description(lang))
+    if description:
+        component.add("DESCRIPTION", description)
+    component.add("URL", commemoration_url(commemoration.slug))
+    component.add("CATEGORIES", [one_line(gettext("Day of remembrance"))])
+    component.add("TRANSP", "TRANSPARENT")
+    component.add("CREATED", commemoration.created_at.astimezone(UTC))
+    component.add("LAST-MODIFIED", commemoration.updated_at.astimezone(UTC))
+    return component
+
+
+# --- time zones -------------------------------------------------------------------------------
+
+
+def timezones_for(components: Iterable[VEvent]) -> list[Timezone]:
+    """A VTIMEZONE for every TZID the components use, sorted by TZID, covering their years.
+
+    Built here rather than by Calendar.add_missing_timezones(), whose order changes from one
+    process to the next (it walks a set) and which writes a spring-forward onset an hour late.
+    """
+    years: dict[str, list[int]] = {}
+    for component in components:
+        for name in ("DTSTART", "DTEND"):
+            value = component.get(name)
+            tzid = value.params.get("TZID") if value is not None else None
+            if tzid:
+                years.setdefault(str(tzid), []).append(value.dt.year)
+    return [vtimezone(tzid, min(found), max(found)) for tzid, found in sorted(years.items())]
+
+
+def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """A VTIMEZONE for `tzid` with every transition from 1 January `first_year` to the end of
+    `last_year`: one observance per transition, its onset in the local time before it."""
+    start_offset, start_dst, start_name, changes = _transitions(tzid, first_year, last_year)
+    timezone = Timezone()
+    timezone.add("TZID", tzid)
+    first = TimezoneDaylight() if start_dst else TimezoneStandard()
+    first.add("DTSTART", datetime(first_year, 1, 1))
+    first.add("TZOFFSETFROM", start_offset)
+    first.add("TZOFFSETTO", start_offset)
+    first.add("TZNAME", start_name)
+    timezone.add_component(first)
+    for onset, before, after, dst, name in changes:
+        observance = TimezoneDaylight() if dst else TimezoneStandard()
+        observance.add("DTSTART", onset)
+        observance.add("TZOFFSETFROM", before)
+        observance.add("TZOFFSETTO", after)
+        observance.add("TZNAME", name)
+        timezone.add_component(observance)
+    return timezone
+
+
+def _state(zone: ZoneInfo, instant: datetime) -> tuple[timedelta, bool, str]:
+    local = instant.astimezone(zone)
+    return local.utcoffset(), bool(local.dst()), local.tzname() or str(local.utcoffset())
+
+
+@lru_cache(maxsize=256)
+def _transitions(tzid: str, first_year: int, last_year: int):
+    """(offset, dst, name) at the start, and each change: (local onset, from, to, dst, name)."""
+    zone = ZoneInfo(tzid)
+    start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
+    initial = _state(zone, start)
+    changes = []
+    cursor, state = start, initial
+    step = timedelta(hours=6)
+    while cursor < end:
+        following = min(cursor + step, end)
+        new_state = _state(zone, following)
+        if new_state != state:
+            low, high = cursor, following  # state(low) == state, state(high) != state
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if _state(zone, middle) == state:
+                    low = middle
+                else:
+                    high = middle
+            change_at = high.replace(microsecond=0)
+            if _state(zone, change_at) == state:
+                change_at += timedelta(seconds=1)
+            now_state = _state(zone, change_at)
+            onset = (change_at + state[0]).replace(tzinfo=None)
+            changes.append((onset, state[0], now_state[0], now_state[1], now_state[2]))
+            cursor, state = change_at, now_state
+            continue
+        cursor = following
+    return initial[0], initial[1], initial[2], tuple(changes)

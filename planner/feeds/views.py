@@ -1,0 +1,286 @@
+"""The .ics routes: every feed of the public URL contract, cached by data version, conditional."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, current_app, request
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from planner.commemorations.models import Commemoration
+from planner.countries import country_name, is_country
+from planner.dataversion import current_version
+from planner.db import now_utc
+from planner.errors import BadParameter
+from planner.events.filters import FILTER_NAMES, EventFilters
+from planner.events.models import Event
+from planner.events.queries import public_events
+from planner.extensions import db
+from planner.feeds import ical
+from planner.feeds.cache import cached_feed, feed_key
+from planner.feeds.queries import feed_events
+from planner.feeds.urls import absolute, base_url
+from planner.organisations.models import Organisation
+from planner.venues.models import Venue
+
+bp = Blueprint("feeds", __name__)
+
+# A feed built for (lang, today) returns its calendar's bytes.
+Builder = Callable[[str, date], bytes]
+
+
+def _feed_language() -> str:
+    lang = (request.args.get("lang") or "en").strip()
+    if lang not in ical.FEED_LANGUAGES:
+        raise BadParameter("lang", f"{lang!r} is not offered; use one of en, et, lv, lt")
+    return lang
+
+
+def _normalised_args(drop: tuple[str, ...] = ()) -> dict[str, str]:
+    """The filter arguments that shape a feed, trimmed, with the country code upper-case."""
+    args = {}
+    for name in FILTER_NAMES:
+        value = (request.args.get(name) or "").strip()
+        if value and name not in drop:
+            args[name] = value.upper() if name == "country" else value
+    return args
+
+
+def _filter_args(drop: tuple[str, ...] = ()):
+    """The request's arguments without those a path already fixes."""
+    args = request.args.copy()
+    for name in drop:
+        args.pop(name, None)
+    return args
+
+
+def _with_query(path: str, args: dict[str, str]) -> str:
+    query = urlencode(sorted(args.items()))
+    return absolute(path) + (f"?{query}" if query else "")
+
+
+def _past_days() -> int:
+    return int(current_app.config["FEED_PAST_DAYS"])
+
+
+def _serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
+    """Answer with the feed: from the cache when the data has not changed, conditional on
+    If-None-Match / If-Modified-Since."""
+    lang = _feed_language()
+    version, changed_at = current_version()
+    today = now_utc().date()
+    key = feed_key(
+        endpoint=request.endpoint or "",
+        args={**args, **{f"path:{k}": str(v) for k, v in (request.view_args or {}).items()}},
+        lang=lang,
+        version=version,
+        today=today,
+        base_url=base_url(),
+        past_days=_past_days(),
+    )
+    body = cached_feed(key, lambda: build(lang, today))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.set_etag(hashlib.sha256(body).hexdigest())
+    # The window moves at midnight UTC, so the feed may have changed then too.
+    response.last_modified = max(changed_at, datetime.combine(today, time(), UTC))
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
+def _events_feed(
+    *,
+    filters_fixed: dict,
+    drop: tuple[str, ...],
+    name: Callable[[], str],
+    description: Callable[[], str],
+    page: tuple[str, dict[str, str]],
+    source_path: str,
+) -> Builder:
+    def build(lang: str, today: date) -> bytes:
+        filters = EventFilters.from_args(_filter_args(drop), **filters_fixed)
+        events = db.session.execute(feed_events(filters, today, _past_days())).scalars().all()
+        source_args = _normalised_args(drop) | ({"lang": lang} if lang != "en" else {})
+        with force_locale(lang):
+            calendar_name, calendar_description = name(), description()
+        return ical.events_calendar(
+            events,
+            name=calendar_name,
+            description=calendar_description,
+            url=_with_query(*page),
+            source=_with_query(source_path, source_args),
+            lang=lang,
+        )
+
+    return build
+
+
+def _by_slug(model: type, slug: str):
+    found = db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+def _site() -> str:
+    return current_app.config["SITE_NAME"]
+
+
+@bp.get("/calendar.ics")
+def calendar():
+    args = _normalised_args()
+    build = _events_feed(
+        filters_fixed={},
+        drop=(),
+        name=lambda: gettext("%(site)s: remembrance events", site=_site()),
+        description=lambda: gettext(
+            "Vigils, flower-layings and memorial services on the days of remembrance."
+        ),
+        page=("/events", args),
+        source_path="/calendar.ics",
+    )
+    return _serve("calendar.ics", build, args)
+
+
+@bp.get("/commemorations/<slug>/events.ics")
+def commemoration(slug: str):
+    args = _normalised_args(drop=("commemoration",))
+
+    def build(lang: str, today: date) -> bytes:
+        found = _by_slug(Commemoration, slug)
+        return _events_feed(
+            filters_fixed={"commemoration": found},
+            drop=("commemoration",),
+            name=lambda: gettext(
+                "%(name)s: events (%(site)s)", name=found.display_name(lang), site=_site()
+            ),
+            description=lambda: gettext(
+                "Events on the day of remembrance: %(name)s.", name=found.display_name(lang)
+            ),
+            page=(f"/commemorations/{slug}", {}),
+            source_path=f"/commemorations/{slug}/events.ics",
+        )(lang, today)
+
+    return _serve(f"commemoration-{slug}.ics", build, args)
+
+
+@bp.get("/venues/<slug>/events.ics")
+def venue(slug: str):
+    args = _normalised_args(drop=("venue",))
+
+    def build(lang: str, today: date) -> bytes:
+        found = _by_slug(Venue, slug)
+        return _events_feed(
+            filters_fixed={"venue": found},
+            drop=("venue",),
+            name=lambda: gettext(
+                "Events at %(venue)s (%(site)s)", venue=found.display_name(lang), site=_site()
+            ),
+            description=lambda: gettext(
+                "Remembrance events at %(place)s.", place=found.location_line(lang)
+            ),
+            page=(f"/venues/{slug}", {}),
+            source_path=f"/venues/{slug}/events.ics",
+        )(lang, today)
+
+    return _serve(f"venue-{slug}.ics", build, args)
+
+
+@bp.get("/organisations/<slug>/events.ics")
+def organisation(slug: str):
+    args = _normalised_args(drop=("organisation",))
+
+    def build(lang: str, today: date) -> bytes:
+        found = _by_slug(Organisation, slug)
+        return _events_feed(
+            filters_fixed={"organisation": found},
+            drop=("organisation",),
+            name=lambda: gettext(
+                "Events by %(organisation)s (%(site)s)",
+                organisation=found.display_name(lang),
+                site=_site(),
+            ),
+            description=lambda: gettext(
+                "Remembrance events organised by %(organisation)s.",
+                organisation=found.display_name(lang),
+            ),
+            page=(f"/organisations/{slug}", {}),
+            source_path=f"/organisations/{slug}/events.ics",
+        )(lang, today)
+
+    return _serve(f"organisation-{slug}.ics", build, args)
+
+
+@bp.get("/countries/<cc>/events.ics")
+def country(cc: str):
+    if not is_country(cc):
+        abort(404)
+    code = cc.strip().upper()
+    args = _normalised_args(drop=("country",))
+
+    def build(lang: str, today: date) -> bytes:
+        return _events_feed(
+            filters_fixed={"country": code},
+            drop=("country",),
+            name=lambda: gettext(
+                "Events in %(country)s (%(site)s)", country=country_name(code, lang), site=_site()
+            ),
+            description=lambda: gettext(
+                "Remembrance events in %(country)s.", country=country_name(code, lang)
+            ),
+            page=("/events", {"country": code}),
+            source_path=f"/countries/{code.lower()}/events.ics",
+        )(lang, today)
+
+    return _serve(f"events-{code.lower()}.ics", build, args)
+
+
+@bp.get("/events/<slug>.ics")
+def event(slug: str):
+    """One public event, whatever its age; a draft is not found."""
+
+    def build(lang: str, _today: date) -> bytes:
+        found = db.session.execute(public_events().where(Event.slug == slug)).scalar_one_or_none()
+        if found is None:
+            abort(404)
+        with force_locale(lang):
+            description = gettext("One event, kept up to date (%(site)s).", site=_site())
+        return ical.events_calendar(
+            [found],
+            name=found.display_title(lang),
+            description=description,
+            url=absolute(f"/events/{slug}"),
+            source=_with_query(f"/events/{slug}.ics", {"lang": lang} if lang != "en" else {}),
+            lang=lang,
+        )
+
+    return _serve(f"{slug}.ics", build, {})
+
+
+@bp.get("/commemorations.ics")
+def commemorations():
+    """The days of remembrance themselves, as all-day events repeating every year."""
+
+    def build(lang: str, _today: date) -> bytes:
+        found = db.session.execute(select(Commemoration).order_by(Commemoration.slug)).scalars()
+        with force_locale(lang):
+            name = gettext("Days of remembrance (%(site)s)", site=_site())
+            description = gettext(
+                "The days of remembrance observed in the Baltic states and beyond, every year."
+            )
+        return ical.commemorations_calendar(
+            found.all(),
+            name=name,
+            description=description,
+            url=absolute("/commemorations"),
+            source=_with_query("/commemorations.ics", {"lang": lang} if lang != "en" else {}),
+            lang=lang,
+        )
+
+    return _serve("commemorations.ics", build, {})

@@ -1,0 +1,353 @@
+"""The feed routes as subscribers and their calendar apps use them: which events, which answer."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from planner import create_app
+from planner.db import now_utc
+from planner.events.operations import cancel, edit_event
+from planner.extensions import db
+from tests.conftest import require
+from tests.factories import (
+    make_commemoration,
+    make_event,
+    make_organisation,
+    make_venue,
+)
+from tests.icalcheck import read_all, read_icalendar
+
+FEEDS = (
+    "/calendar.ics",
+    "/commemorations/june-deportation-1941/events.ics",
+    "/venues/freedom-monument-riga/events.ics",
+    "/organisations/helsinki-86/events.ics",
+    "/countries/LV/events.ics",
+    "/events/vigil-at-the-monument.ics",
+    "/commemorations.ics",
+)
+
+
+@pytest.fixture
+def published(app):
+    """One public event reachable through every feed, and a draft that must never show."""
+    commemoration = make_commemoration()
+    venue = make_venue()
+    organisation = make_organisation(slug="helsinki-86", name={"en": "Helsinki-86"})
+    event = make_event(
+        slug="vigil-at-the-monument",
+        title={"en": "Vigil at the monument"},
+        commemoration=commemoration,
+        venue=venue,
+        organisations=[organisation],
+    )
+    draft = make_event(
+        status="draft",
+        slug="draft-vigil",
+        title={"en": "Draft vigil"},
+        commemoration=commemoration,
+        venue=venue,
+        organisations=[organisation],
+    )
+    return event, draft
+
+
+def uids(body: bytes) -> set[str]:
+    return {event["uid"] for event in read_icalendar(body)[1]}
+
+
+@pytest.mark.parametrize("url", FEEDS)
+def test_every_feed_answers_as_a_calendar(client, published, url, node):
+    event, draft = published
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["Content-Disposition"].startswith('inline; filename="')
+    assert response.headers["Content-Disposition"].endswith('.ics"')
+    etag = response.headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert response.headers["Last-Modified"]
+    readers = read_all(node, response.data)
+    for name, events in readers.items():
+        found = {seen["uid"] for seen in events}
+        assert draft.uid not in found, name
+        if url != "/commemorations.ics":
+            assert found == {event.uid}, name
+
+
+def test_conditional_get_and_head(client, published):
+    first = client.get("/calendar.ics")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    again = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    since = client.get("/calendar.ics", headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+    other = client.get("/calendar.ics", headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200 and other.data == first.data
+    head = client.head("/calendar.ics")
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["ETag"] == etag
+    assert head.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert int(head.headers["Content-Length"]) == len(first.data)
+
+
+def test_a_change_gives_a_new_etag_and_the_old_one_no_longer_matches(client, published):
+    event, _ = published
+    etag = client.get("/calendar.ics").headers["ETag"]
+    edit_event(event, None, title={"en": "Vigil at the Freedom Monument"})
+    db.session.commit()
+    response = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response.headers["ETag"] != etag
+    assert read_icalendar(response.data)[1][0]["summary"] == "Vigil at the Freedom Monument"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/commemorations/no-such-day/events.ics",
+        "/venues/no-such-place/events.ics",
+        "/organisations/no-such-group/events.ics",
+        "/countries/zz/events.ics",
+        "/countries/latvia/events.ics",
+        "/events/no-such-event.ics",
+        "/events/draft-vigil.ics",
+        "/calendar.ics?venue=no-such-place",
+        "/calendar.ics?organisation=no-such-group",
+    ],
+)
+def test_unknown_slugs_are_not_found(client, published, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/calendar.ics?from=14-06-2027", "from"),
+        ("/calendar.ics?to=tomorrow", "to"),
+        ("/calendar.ics?country=XX", "country"),
+        ("/calendar.ics?lang=de", "lang"),
+        ("/calendar.ics?when=soon", "when"),
+        ("/venues/freedom-monument-riga/events.ics?from=2027-13-01", "from"),
+        ("/events/vigil-at-the-monument.ics?lang=xx", "lang"),
+        ("/commemorations.ics?lang=EN", "lang"),
+    ],
+)
+def test_malformed_parameters_are_a_400_naming_them(client, published, url, parameter):
+    response = client.get(url, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert response.json["parameter"] == parameter
+    page = client.get(url)
+    assert page.status_code == 400
+    assert parameter in page.get_data(as_text=True)
+
+
+def test_country_codes_in_either_case(client, published):
+    upper = client.get("/countries/LV/events.ics")
+    lower = client.get("/countries/lv/events.ics")
+    assert upper.data == lower.data
+    assert uids(upper.data) == {published[0].uid}
+    assert uids(client.get("/countries/ee/events.ics").data) == set()
+
+
+def test_calendar_takes_the_listing_filters(client, published):
+    event, _ = published
+    tallinn = make_venue(slug="tallinn", name={"en": "Tallinn"}, country="EE")
+    other = make_event(
+        venue=tallinn,
+        title={"en": "Candles in Tallinn"},
+        starts_at=datetime(2027, 3, 25, 16, tzinfo=UTC),
+    )
+    assert uids(client.get("/calendar.ics").data) == {event.uid, other.uid}
+    assert uids(client.get("/calendar.ics?country=ee").data) == {other.uid}
+    assert uids(client.get("/calendar.ics?venue=tallinn").data) == {other.uid}
+    assert uids(client.get("/calendar.ics?commemoration=june-deportation-1941").data) == {event.uid}
+    assert uids(client.get("/calendar.ics?organisation=helsinki-86").data) == {event.uid}
+    assert uids(client.get("/calendar.ics?from=2027-06-01&to=2027-06-30").data) == {event.uid}
+    assert uids(client.get("/calendar.ics?q=tallinn").data) == {other.uid}
+    assert uids(client.get("/organisations/helsinki-86/events.ics?q=tallinn").data) == set()
+
+
+def test_the_feed_window(client, app):
+    now = now_utc()
+
+    def ended(days_ago: int, **values):
+        return make_event(
+            starts_at=now - timedelta(days=days_ago, hours=2), duration=timedelta(hours=1), **values
+        )
+
+    thirteen_months = ended(395, title={"en": "Ended thirteen months ago"})
+    eleven_months = ended(335, title={"en": "Ended eleven months ago"})
+    cancelled_recent = ended(30, title={"en": "Cancelled last month"}, status="cancelled")
+    future = make_event(starts_at=now + timedelta(days=60), title={"en": "Coming"})
+    body = client.get("/calendar.ics").data
+    assert uids(body) == {eleven_months.uid, cancelled_recent.uid, future.uid}
+    past = client.get("/calendar.ics?when=past").data
+    assert uids(past) == {eleven_months.uid, cancelled_recent.uid}
+    # One event's own feed answers whatever its age.
+    assert uids(client.get(f"/events/{thirteen_months.slug}.ics").data) == {thirteen_months.uid}
+
+
+def test_the_life_of_an_event_as_a_subscriber_sees_it(client, published, monkeypatch, node):
+    """Published, moved, cancelled, and gone once it is over and out of the window."""
+    event, _ = published
+    moments = iter(now_utc() + timedelta(minutes=minutes) for minutes in (10, 20))
+    monkeypatch.setattr("planner.events.operations.now_utc", lambda: next(moments))
+
+    def seen_by_every_reader() -> list[dict]:
+        body = client.get("/organisations/helsinki-86/events.ics").data
+        views = read_all(node, body)
+        first = views["icalendar"]
+        for name, events in views.items():
+            assert [(e["uid"], e["status"], e["sequence"]) for e in events] == [
+                (e["uid"], e["status"], e["sequence"]) for e in first
+            ], name
+        return first
+
+    (published_view,) = seen_by_every_reader()
+    assert published_view["uid"] == event.uid
+    assert (published_view["status"], published_view["sequence"]) == ("CONFIRMED", 0)
+
+    edit_event(
+        event,
+        None,
+        starts_at=datetime(2027, 6, 14, 16, tzinfo=UTC),
+        ends_at=datetime(2027, 6, 14, 17, 30, tzinfo=UTC),
+    )
+    db.session.commit()
+    (moved,) = seen_by_every_reader()
+    assert moved["uid"] == event.uid
+    assert moved["sequence"] == 1
+    assert moved["start"] == datetime(2027, 6, 14, 16, tzinfo=UTC)
+    assert moved["last_modified"] > published_view["last_modified"]
+
+    cancel(event, None, note={"en": "Cancelled because of the storm warning."})
+    db.session.commit()
+    (cancelled,) = seen_by_every_reader()
+    assert (cancelled["uid"], cancelled["status"]) == (event.uid, "CANCELLED")
+    assert cancelled["sequence"] == 2
+    assert cancelled["last_modified"] > moved["last_modified"]
+    assert "storm warning" in cancelled["description"]
+
+    # After the event, it stays (cancelled) while within the window...
+    monkeypatch.setattr("planner.feeds.views.now_utc", lambda: datetime(2028, 6, 1, 12, tzinfo=UTC))
+    (still,) = seen_by_every_reader()
+    assert still["status"] == "CANCELLED"
+    # ...and once its end is further back than the window, it is gone.
+    monkeypatch.setattr(
+        "planner.feeds.views.now_utc", lambda: datetime(2028, 6, 16, 12, tzinfo=UTC)
+    )
+    assert seen_by_every_reader() == []
+    assert client.get(f"/events/{event.slug}.ics").status_code == 200
+
+
+def test_an_unchanged_feed_is_not_rebuilt(client, published, monkeypatch, count_queries):
+    from planner.feeds import ical
+
+    builds = []
+    real = ical.events_calendar
+
+    def counting(*args, **kwargs):
+        builds.append(kwargs["name"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ical, "events_calendar", counting)
+    first = client.get("/calendar.ics")
+    with count_queries() as statements:
+        second = client.get("/calendar.ics")
+    assert second.data == first.data
+    assert len(builds) == 1
+    assert len(statements) == 1  # only the data version is read
+    client.get("/calendar.ics?lang=lv")
+    client.get("/countries/lv/events.ics")
+    assert len(builds) == 3
+    make_organisation()  # any write to public data raises the data version
+    third = client.get("/calendar.ics")
+    assert len(builds) == 4
+    assert third.data == first.data  # rebuilt, and the same data gives the same bytes
+    assert third.headers["ETag"] == first.headers["ETag"]
+
+
+def test_two_app_instances_agree_and_see_each_others_writes(app, client, published):
+    """Two workers over one database: same bytes and ETag; a write through one shows in both."""
+    other = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    other_client = other.test_client()
+    try:
+        here = client.get("/calendar.ics")
+        there = other_client.get("/calendar.ics")
+        assert there.data == here.data
+        assert there.headers["ETag"] == here.headers["ETag"]
+        # Each instance has now cached the feed. A write through the first one...
+        event, _ = published
+        edit_event(event, None, title={"en": "Vigil, written through one instance"})
+        db.session.commit()
+        # ...is seen by the next request to the other, whose cache key has moved on.
+        after = other_client.get("/calendar.ics", headers={"If-None-Match": there.headers["ETag"]})
+        assert after.status_code == 200
+        assert after.headers["ETag"] != there.headers["ETag"]
+        assert read_icalendar(after.data)[1][0]["summary"] == "Vigil, written through one instance"
+        assert client.get("/calendar.ics").headers["ETag"] == after.headers["ETag"]
+        # And a write through the second instance shows in the first.
+        with other.app_context():
+            make_organisation(slug="second-instance-group")
+        assert client.get("/organisations/second-instance-group/events.ics").status_code == 200
+    finally:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _redis_url() -> str:
+    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.redis
+def test_workers_share_rendered_feeds_through_redis(app, published, monkeypatch):
+    """With CACHE_REDIS_URL, a feed built by one worker is served by another without a rebuild."""
+    url = _redis_url()
+    require(_redis_answers(url), f"Redis not reachable at {url}")
+    from planner.feeds import ical
+
+    builds = []
+    real = ical.events_calendar
+    monkeypatch.setattr(ical, "events_calendar", lambda *a, **k: builds.append(1) or real(*a, **k))
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "CACHE_TYPE": "RedisCache",
+        "CACHE_REDIS_URL": url,
+        "CACHE_KEY_PREFIX": f"planner-test-{uuid.uuid4().hex}:",  # this run's keys only
+    }
+    workers = [create_app("testing", **settings) for _ in range(2)]
+    try:
+        first = workers[0].test_client().get("/calendar.ics")
+        second = workers[1].test_client().get("/calendar.ics")
+        assert second.data == first.data
+        assert len(builds) == 1
+        make_organisation()
+        third = workers[1].test_client().get("/calendar.ics")
+        assert third.headers["ETag"] == first.headers["ETag"]
+        assert len(builds) == 2
+    finally:
+        for worker in workers:
+            with worker.app_context():
+                from planner.extensions import cache
+
+                cache.clear()
+                db.session.remove()
+                db.engine.dispose()
