@@ -56,7 +56,7 @@ def anniversary_label(commemoration, on: date, lang: str | None = None) -> str:
     if number is None:
         return ""
     return gettext(
-        "%(ordinal)s anniversary: %(name)s",
+        "%(ordinal)s anniversary of the %(name)s",
         ordinal=ordinal(number, lang),
         name=commemoration.display_name(lang),
     )
