@@ -70,8 +70,10 @@ def test_event_page_shows_date_written_out_local_time_zone_anniversary_venue_and
     assert "<h1>Candle vigil</h1>" in page
     assert "Sunday, 14 June 2099" in page
     assert "18:00–19:30 EEST (Europe/Riga)" in page
-    assert "158th anniversary of the June deportation of 1941" in page
-    assert 'href="/commemorations/june-deportation-1941"' in page
+    assert (
+        '<a href="/commemorations/june-deportation-1941">'
+        "158th anniversary of the June deportation of 1941</a>"
+    ) in page
     assert 'href="/venues/freedom-monument-riga"' in page
     assert "Brīvības bulvāris, Rīga" in page
     assert "https://www.openstreetmap.org/?mlat=56.95140&amp;mlon=24.11310" in page
@@ -161,6 +163,12 @@ def test_json_ld_keeps_hostile_text_inside_its_script(client, app):
     assert json_ld(page)["name"] == title
 
 
+def test_json_ld_description_is_plain_text(client, app):
+    event = make_event(description={"en": "Bring a **candle** & [a flower](https://example.org)."})
+    data = json_ld(text_of(client.get(f"/events/{event.slug}")))
+    assert data["description"] == "Bring a candle & a flower."
+
+
 def test_markdown_description_is_sanitised_and_keeps_links(client, app):
     event = make_event(
         title={"en": "Vigil"},
@@ -181,7 +189,9 @@ def test_markdown_description_is_sanitised_and_keeps_links(client, app):
 
 
 def test_add_to_calendar_links_carry_utc_times(client, app):
-    event = make_event(title={"en": "Candle vigil"}, starts_at=FUTURE)
+    event = make_event(
+        title={"en": "Candle vigil"}, description={"en": "Bring a **candle**."}, starts_at=FUTURE
+    )
     page = text_of(client.get(f"/events/{event.slug}"))
     assert f'href="/events/{event.slug}.ics"' in page
     google = hrefs(page, "calendar.google.com")
@@ -191,7 +201,7 @@ def test_add_to_calendar_links_carry_utc_times(client, app):
     assert query["text"] == ["Candle vigil"]
     assert query["dates"] == ["20990614T150000Z/20990614T163000Z"]
     assert query["location"] == ["Freedom Monument, Brīvības bulvāris, Rīga"]
-    assert f"http://localhost/events/{event.slug}" in query["details"][0]
+    assert query["details"] == [f"Bring a candle.\n\nhttp://localhost/events/{event.slug}"]
     outlook = hrefs(page, "outlook.live.com")
     assert len(outlook) == 1
     query = parse_qs(urlsplit(outlook[0]).query)
@@ -246,6 +256,7 @@ def test_poster_has_the_essentials_and_a_qr_code_of_the_event_page(client, june)
     page = text_of(client.get(f"/events/{event.slug}/poster"))
     url = f"http://localhost/events/{event.slug}"
     assert "<h1>Candle vigil</h1>" in page
+    assert "158th anniversary of the June deportation of 1941" in page
     assert "Sunday, 14 June 2099" in page
     assert "18:00–19:30 EEST (Europe/Riga)" in page
     assert "Freedom Monument" in page
@@ -443,24 +454,41 @@ def test_listing_pages_through_events_and_a_page_past_the_end_is_kind(client, ap
     assert "There are no more events on this page." in text_of(beyond)
 
 
-def test_listing_costs_the_same_queries_for_3_and_30_events(client, app, count_queries):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/events?country=lv",
+        "/events?when=past",
+        "/commemorations",
+        "/commemorations/june-deportation-1941",
+        "/venues",
+        "/venues/freedom-monument-riga",
+        "/organisations",
+        "/organisations/helsinki-86",
+    ],
+)
+def test_listing_pages_cost_the_same_queries_for_3_and_30_events(client, app, count_queries, url):
+    june = make_commemoration()
     venues = [make_venue(), make_venue(slug="second-venue", name={"en": "Second venue"})]
+    helsinki = make_organisation(slug="helsinki-86")
 
     def add(count: int, offset: int) -> None:
         for number in range(offset, offset + count):
             make_event(
                 venue=venues[number % 2],
-                organisations=[make_organisation(), make_organisation()],
-                starts_at=datetime(2099, 1, 1, tzinfo=UTC).replace(day=1 + number % 28),
+                commemoration=june,
+                organisations=[helsinki, make_organisation()],
+                starts_at=(FUTURE if number % 3 else PAST).replace(day=1 + number % 28),
             )
 
     add(3, 0)
-    client.get("/events")
+    client.get(url)
     with count_queries() as few:
-        assert client.get("/events?country=lv").status_code == 200
+        assert client.get(url).status_code == 200
     add(27, 3)
     with count_queries() as many:
-        assert client.get("/events?country=lv").status_code == 200
+        assert client.get(url).status_code == 200
     assert len(few) == len(many)
 
 
@@ -584,7 +612,7 @@ def test_commemorations_index_lists_each_with_its_next_date(client, june, fixed_
     june_at = page.index('href="/commemorations/june-deportation-1941"')
     assert march_at < june_at  # the soonest first
     assert "Wednesday, 25 March 2099" in page
-    assert "150th anniversary of the March deportation of 1949" in page
+    assert "150th anniversary" in page
     assert "Sunday, 14 June 2099" in page
 
 

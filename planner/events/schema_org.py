@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from planner.events.models import Event, EventStatus
+from planner.markdown import markdown_to_text
 
 SCHEMA = "https://schema.org/"
 
@@ -66,7 +67,7 @@ def event_json_ld(
             for organisation in event.organisations
         ],
     }
-    description = event.display_description(lang)
+    description = markdown_to_text(event.display_description(lang))
     if description:
         data["description"] = description
     if event.is_rescheduled:

@@ -16,6 +16,7 @@ from planner.events.queries import past_events, public_events, upcoming_events
 from planner.events.schema_org import event_json_ld
 from planner.extensions import db
 from planner.i18n import current_language
+from planner.markdown import markdown_to_text
 from planner.organisations.models import Organisation
 from planner.public.links import (
     absolute_url,
@@ -77,7 +78,7 @@ def index():
 
 
 def _calendar_details(event: Event, url: str) -> str:
-    description = event.display_description()
+    description = markdown_to_text(event.display_description())
     if len(description) > CALENDAR_DETAILS_LENGTH:
         description = description[:CALENDAR_DETAILS_LENGTH].rstrip() + "…"
     return "\n\n".join(part for part in (description, url) if part)
