@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext
 from sqlalchemy import select
 
 from planner.commemorations.models import Commemoration
@@ -32,7 +33,7 @@ def show(slug: str):
     page = parse_page(request.args)
     commemoration = commemoration_by_slug(slug)
     if commemoration is None:
-        abort(404, description=f"No commemoration has the slug {slug!r}.")
+        abort(404, description=gettext("No commemoration has the address “%(slug)s”.", slug=slug))
     next_days = commemoration.next_occurrences(NEXT_DAYS_SHOWN + 1)
     # Events for the coming day are those before the day after it; later ones are listed apart.
     this_cycle_ends = next_days[1] if len(next_days) > 1 else None

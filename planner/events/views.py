@@ -35,7 +35,7 @@ def public_event_or_404(slug: str) -> Event:
     """A public event by its slug, whatever its age; drafts and unknown slugs are a 404."""
     event = db.session.execute(public_events().where(Event.slug == slug)).scalar_one_or_none()
     if event is None:
-        abort(404, description=f"No event has the slug {slug!r}.")
+        abort(404, description=gettext("No event has the address “%(slug)s”.", slug=slug))
     return event
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
+from flask_babel import gettext
 from sqlalchemy import select
 
 from planner.events.filters import EventFilters
@@ -36,7 +37,7 @@ def show(slug: str):
         select(Organisation).where(Organisation.slug == slug)
     ).scalar_one_or_none()
     if organisation is None:
-        abort(404, description=f"No organisation has the slug {slug!r}.")
+        abort(404, description=gettext("No organisation has the address “%(slug)s”.", slug=slug))
     hosted = EventFilters(organisation=organisation)
     limit = current_app.config["EVENTS_PER_PAGE"]
     upcoming, more_upcoming = _limited(hosted.apply(upcoming_events()), limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
+from flask_babel import gettext
 from sqlalchemy import select
 
 from planner.events.filters import EventFilters
@@ -27,7 +28,7 @@ def index():
 def show(slug: str):
     venue = db.session.execute(select(Venue).where(Venue.slug == slug)).scalar_one_or_none()
     if venue is None:
-        abort(404, description=f"No venue has the slug {slug!r}.")
+        abort(404, description=gettext("No venue has the address “%(slug)s”.", slug=slug))
     limit = current_app.config["EVENTS_PER_PAGE"]
     events = (
         db.session.execute(EventFilters(venue=venue).apply(upcoming_events()).limit(limit + 1))
