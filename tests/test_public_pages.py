@@ -194,7 +194,7 @@ def test_add_to_calendar_links_carry_utc_times(client, app):
     )
     page = text_of(client.get(f"/events/{event.slug}"))
     assert f'href="/events/{event.slug}.ics"' in page
-    google = hrefs(page, "calendar.google.com")
+    google = [href for href in hrefs(page, "calendar.google.com") if "action=TEMPLATE" in href]
     assert len(google) == 1
     query = parse_qs(urlsplit(google[0]).query)
     assert query["action"] == ["TEMPLATE"]
@@ -202,7 +202,7 @@ def test_add_to_calendar_links_carry_utc_times(client, app):
     assert query["dates"] == ["20990614T150000Z/20990614T163000Z"]
     assert query["location"] == ["Freedom Monument, Brīvības bulvāris, Rīga"]
     assert query["details"] == [f"Bring a candle.\n\nhttp://localhost/events/{event.slug}"]
-    outlook = hrefs(page, "outlook.live.com")
+    outlook = [href for href in hrefs(page, "outlook.live.com") if "deeplink/compose" in href]
     assert len(outlook) == 1
     query = parse_qs(urlsplit(outlook[0]).query)
     assert query["startdt"] == ["2099-06-14T15:00:00Z"]
@@ -223,6 +223,10 @@ def test_event_page_offers_the_relevant_feeds_as_webcal_and_https(client, june):
     ):
         assert f'href="webcal://localhost{path}"' in page
         assert f'href="http://localhost{path}"' in page
+    google = [href for href in hrefs(page, "calendar.google.com") if "cid=" in href]
+    assert parse_qs(urlsplit(google[0]).query)["cid"] == ["webcal://localhost/calendar.ics"]
+    outlook = [href for href in hrefs(page, "outlook.live.com") if "addfromweb" in href]
+    assert parse_qs(urlsplit(outlook[0]).query)["url"] == ["http://localhost/calendar.ics"]
 
 
 def test_event_page_answers_for_an_old_event(client, app):
@@ -452,6 +456,8 @@ def test_listing_pages_through_events_and_a_page_past_the_end_is_kind(client, ap
     beyond = client.get("/events?page=40")
     assert beyond.status_code == 200
     assert "There are no more events on this page." in text_of(beyond)
+    assert 'href="/events?page=1"' in text_of(beyond)
+    assert "Page 40" not in text_of(beyond)
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ FEED_PATHS = {
 }
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
 OUTLOOK_WEB = "https://outlook.live.com/calendar/0/deeplink/compose"
+OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb"
 
 
 def site_root() -> str:
@@ -42,6 +43,15 @@ def absolute_url(endpoint: str, **values) -> str:
 class FeedLink:
     https: str
     webcal: str
+
+    @property
+    def google(self) -> str:
+        """Subscribe in Google Calendar (it fetches the feed itself)."""
+        return f"{GOOGLE_CALENDAR}?{urlencode({'cid': self.webcal})}"
+
+    def outlook(self, name: str) -> str:
+        """Subscribe in Outlook on the web, under `name`."""
+        return f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': self.https, 'name': name})}"
 
 
 def feed_url(kind: str, slug: str | None = None, query: dict[str, str] | None = None) -> FeedLink:
