@@ -46,6 +46,8 @@ def register_extensions(app: Flask) -> None:
     from planner.accounts.login import init_login
     from planner.extensions import babel, cache, csrf, db, limiter, migrate, select_locale
     from planner.formatting import register_template_helpers
+    from planner.markdown import register_markdown_filter
+    from planner.public.links import register_link_helpers
     from planner.security import register_security_headers
 
     db.init_app(app)
@@ -62,15 +64,25 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     init_login(app)
     register_template_helpers(app)
+    register_markdown_filter(app)
+    register_link_helpers(app)
     register_security_headers(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from planner.commemorations.views import bp as commemorations_bp
+    from planner.events.views import bp as events_bp
     from planner.feeds.views import bp as feeds_bp
+    from planner.organisations.views import bp as organisations_bp
     from planner.public.views import bp as public_bp
+    from planner.venues.views import bp as venues_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(commemorations_bp)
+    app.register_blueprint(venues_bp)
+    app.register_blueprint(organisations_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -56,10 +56,18 @@ def anniversary_label(commemoration, on: date, lang: str | None = None) -> str:
     if number is None:
         return ""
     return gettext(
-        "%(ordinal)s anniversary: %(name)s",
+        "%(ordinal)s anniversary of the %(name)s",
         ordinal=ordinal(number, lang),
         name=commemoration.display_name(lang),
     )
+
+
+def anniversary_short(commemoration, on: date, lang: str | None = None) -> str:
+    """'86th anniversary', where the commemoration's name is already on the page; or ''."""
+    number = commemoration.anniversary(on)
+    if number is None:
+        return ""
+    return gettext("%(ordinal)s anniversary", ordinal=ordinal(number, lang))
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -72,5 +80,6 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         time_range=time_range,
         anniversary_label=anniversary_label,
+        anniversary_short=anniversary_short,
         current_language=current_language,
     )

@@ -1,0 +1,34 @@
+"""Reading commemorations and the events held for them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, select
+
+from planner.commemorations.models import Commemoration
+from planner.events.models import Event
+from planner.events.queries import past_events, upcoming_events
+from planner.extensions import db
+
+
+def commemoration_by_slug(slug: str) -> Commemoration | None:
+    return db.session.execute(
+        select(Commemoration).where(Commemoration.slug == slug)
+    ).scalar_one_or_none()
+
+
+def by_next_day(commemorations: list[Commemoration]) -> list[tuple[date | None, Commemoration]]:
+    """Commemorations with their next day, soonest first (those without one last)."""
+    pairs = [(commemoration.next_occurrence(), commemoration) for commemoration in commemorations]
+    return sorted(pairs, key=lambda pair: (pair[0] is None, pair[0] or date.max, pair[1].slug))
+
+
+def coming_events(commemoration: Commemoration) -> Select:
+    """Public events for the commemoration not yet over, in every country and organisation."""
+    return upcoming_events().where(Event.commemoration_id == commemoration.id)
+
+
+def history(commemoration: Commemoration) -> Select:
+    """Public events held for the commemoration in the past, most recent first."""
+    return past_events().where(Event.commemoration_id == commemoration.id)

@@ -1,0 +1,60 @@
+"""The public commemoration pages: what is remembered, the next days, the events, the history."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext
+from sqlalchemy import select
+
+from planner.commemorations.models import Commemoration
+from planner.commemorations.queries import (
+    by_next_day,
+    coming_events,
+    commemoration_by_slug,
+    history,
+)
+from planner.events.filters import parse_page
+from planner.extensions import db
+from planner.public.links import absolute_url
+
+bp = Blueprint("commemorations", __name__)
+
+NEXT_DAYS_SHOWN = 3
+
+
+@bp.get("/commemorations")
+def index():
+    commemorations = db.session.execute(select(Commemoration)).scalars().all()
+    return render_template("commemorations/index.html", next_days=by_next_day(commemorations))
+
+
+@bp.get("/commemorations/<slug>")
+def show(slug: str):
+    page = parse_page(request.args)
+    commemoration = commemoration_by_slug(slug)
+    if commemoration is None:
+        abort(404, description=gettext("No commemoration has the address “%(slug)s”.", slug=slug))
+    next_days = commemoration.next_occurrences(NEXT_DAYS_SHOWN + 1)
+    # Events for the coming day are those before the day after it; later ones are listed apart.
+    this_cycle_ends = next_days[1] if len(next_days) > 1 else None
+    coming = db.session.execute(coming_events(commemoration)).scalars().all()
+    if this_cycle_ends is None:
+        next_events, later_events = coming, []
+    else:
+        next_events = [e for e in coming if e.local_start.date() < this_cycle_ends]
+        later_events = [e for e in coming if e.local_start.date() >= this_cycle_ends]
+    past = db.paginate(
+        history(commemoration),
+        page=page,
+        per_page=current_app.config["EVENTS_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "commemorations/show.html",
+        commemoration=commemoration,
+        canonical_url=absolute_url("commemorations.show", slug=commemoration.slug),
+        next_days=next_days[:NEXT_DAYS_SHOWN],
+        next_events=next_events,
+        later_events=later_events,
+        past=past,
+    )

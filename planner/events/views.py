@@ -1,0 +1,155 @@
+"""The public event pages: the listing with its filters and archive, one event, its poster."""
+
+from __future__ import annotations
+
+import segno
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext
+from markupsafe import Markup
+from sqlalchemy import select
+
+from planner.commemorations.models import Commemoration
+from planner.countries import country_name
+from planner.events.filters import EventFilters, parse_page
+from planner.events.models import Event
+from planner.events.queries import past_events, public_events, upcoming_events
+from planner.events.schema_org import event_json_ld
+from planner.extensions import db
+from planner.i18n import current_language
+from planner.markdown import markdown_to_text
+from planner.organisations.models import Organisation
+from planner.public.links import (
+    absolute_url,
+    feed_url,
+    google_calendar_url,
+    outlook_calendar_url,
+)
+from planner.venues.models import Venue
+
+bp = Blueprint("events", __name__)
+
+CALENDAR_DETAILS_LENGTH = 600
+
+
+def public_event_or_404(slug: str) -> Event:
+    """A public event by its slug, whatever its age; drafts and unknown slugs are a 404."""
+    event = db.session.execute(public_events().where(Event.slug == slug)).scalar_one_or_none()
+    if event is None:
+        abort(404, description=gettext("No event has the address “%(slug)s”.", slug=slug))
+    return event
+
+
+def _by_name(items):
+    return sorted(items, key=lambda item: (item.display_name().casefold(), item.slug))
+
+
+def _filter_choices() -> dict:
+    """What the filter form offers; three queries, whatever the number of events."""
+    commemorations = db.session.execute(select(Commemoration)).scalars().all()
+    organisations = db.session.execute(select(Organisation)).scalars().all()
+    venues = db.session.execute(select(Venue)).scalars().all()
+    return {
+        "commemorations": _by_name(commemorations),
+        "organisations": _by_name(organisations),
+        "venues": _by_name(venues),
+        "countries": sorted({venue.country for venue in venues}),
+    }
+
+
+@bp.get("/events")
+def index():
+    filters = EventFilters.from_args(request.args)
+    page = parse_page(request.args)
+    query = past_events() if filters.past else upcoming_events()
+    pagination = db.paginate(
+        filters.apply(query),
+        page=page,
+        per_page=current_app.config["EVENTS_PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "events/index.html",
+        filters=filters,
+        pagination=pagination,
+        choices=_filter_choices(),
+        # The feeds take the same filters; the archive is not a feed.
+        feed_query={name: value for name, value in filters.raw.items() if name != "when"},
+    )
+
+
+def _calendar_details(event: Event, url: str) -> str:
+    description = markdown_to_text(event.display_description())
+    if len(description) > CALENDAR_DETAILS_LENGTH:
+        description = description[:CALENDAR_DETAILS_LENGTH].rstrip() + "…"
+    return "\n\n".join(part for part in (description, url) if part)
+
+
+def _subscriptions(event: Event) -> list[tuple[str, object]]:
+    feeds = [(gettext("All events"), feed_url("all"))]
+    if event.commemoration is not None:
+        feeds.append(
+            (
+                event.commemoration.display_name(),
+                feed_url("commemoration", event.commemoration.slug),
+            )
+        )
+    feeds.append((event.venue.display_name(), feed_url("venue", event.venue.slug)))
+    for organisation in event.organisations:
+        feeds.append((organisation.display_name(), feed_url("organisation", organisation.slug)))
+    feeds.append(
+        (
+            gettext(
+                "Events in %(country)s",
+                country=country_name(event.venue.country, current_language()),
+            ),
+            feed_url("country", event.venue.country),
+        )
+    )
+    return feeds
+
+
+@bp.get("/events/<slug>")
+def show(slug: str):
+    event = public_event_or_404(slug)
+    url = absolute_url("events.show", slug=event.slug)
+    organisation_urls = {
+        organisation.slug: absolute_url("organisations.show", slug=organisation.slug)
+        for organisation in event.organisations
+    }
+    title = event.display_title()
+    details = _calendar_details(event, url)
+    location = event.venue.location_line()
+    return render_template(
+        "events/show.html",
+        event=event,
+        canonical_url=url,
+        json_ld=event_json_ld(event, url, organisation_urls, current_language()),
+        ics_url=site_path_ics(event),
+        google_url=google_calendar_url(title, event.starts_at, event.ends_at, details, location),
+        outlook_url=outlook_calendar_url(title, event.starts_at, event.ends_at, details, location),
+        subscriptions=_subscriptions(event),
+    )
+
+
+def site_path_ics(event: Event) -> str:
+    """The event's own .ics (served by the feeds; the path is fixed by the URL contract)."""
+    return url_for("events.show", slug=event.slug) + ".ics"
+
+
+def qr_svg(url: str, label: str) -> Markup:
+    """An inline SVG QR code for `url`, drawn on the server (no script, no outside service)."""
+    code = segno.make(url, error="m")
+    svg = code.svg_inline(scale=1, border=4, omitsize=True, svgclass="qr-code", title=label)
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
+@bp.get("/events/<slug>/poster")
+def poster(slug: str):
+    event = public_event_or_404(slug)
+    url = absolute_url("events.show", slug=event.slug)
+    return render_template(
+        "events/poster.html",
+        event=event,
+        event_url=url,
+        qr=qr_svg(url, event.display_title()),
+    )

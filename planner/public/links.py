@@ -1,0 +1,122 @@
+"""Absolute links the public pages hand out: canonical URLs, feed subscriptions, calendar apps.
+
+The feed paths are fixed by the public URL contract, so they are built here from those paths
+rather than from the feeds blueprint's endpoints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from flask import current_app, has_request_context, request, url_for
+
+FEED_PATHS = {
+    "all": "/calendar.ics",
+    "commemoration": "/commemorations/{slug}/events.ics",
+    "venue": "/venues/{slug}/events.ics",
+    "organisation": "/organisations/{slug}/events.ics",
+    "country": "/countries/{slug}/events.ics",
+}
+GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
+OUTLOOK_WEB = "https://outlook.live.com/calendar/0/deeplink/compose"
+OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb"
+
+
+def site_root() -> str:
+    """The public base URL without a trailing slash: SITE_URL, else the request's own host."""
+    configured = current_app.config.get("SITE_URL") or ""
+    if configured:
+        return configured.rstrip("/")
+    if has_request_context():
+        return request.url_root.rstrip("/")
+    return ""
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """An absolute URL for an endpoint, on the public base URL (canonical, stable across hosts)."""
+    return site_root() + url_for(endpoint, **values)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    https: str
+    webcal: str
+
+    @property
+    def google(self) -> str:
+        """Subscribe in Google Calendar (it fetches the feed itself)."""
+        return f"{GOOGLE_CALENDAR}?{urlencode({'cid': self.webcal})}"
+
+    def outlook(self, name: str) -> str:
+        """Subscribe in Outlook on the web, under `name`."""
+        return f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': self.https, 'name': name})}"
+
+
+def feed_url(kind: str, slug: str | None = None, query: dict[str, str] | None = None) -> FeedLink:
+    """The subscription links of a feed: `kind` is all, commemoration, venue, organisation or
+    country (whose slug is the ISO code, written in lower case); `query` adds filters."""
+    path = FEED_PATHS[kind]
+    if kind == "country" and slug:
+        slug = slug.lower()
+    if "{slug}" in path:
+        if not slug:
+            raise ValueError(f"a {kind} feed needs a slug")
+        path = path.format(slug=slug)
+    address = site_root() + path
+    if query:
+        address += "?" + urlencode(query)
+    webcal = "webcal://" + address.split("://", 1)[1] if "://" in address else address
+    return FeedLink(https=address, webcal=webcal)
+
+
+def _utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_calendar_url(
+    title: str, starts_at: datetime, ends_at: datetime, details: str, location: str
+) -> str:
+    """A one-click 'add to Google Calendar' link; the times are given in UTC."""
+    query = {
+        "action": "TEMPLATE",
+        "text": title,
+        "dates": f"{_utc_stamp(starts_at)}/{_utc_stamp(ends_at)}",
+        "details": details,
+        "location": location,
+    }
+    return f"{GOOGLE_CALENDAR}?{urlencode(query)}"
+
+
+def outlook_calendar_url(
+    title: str, starts_at: datetime, ends_at: datetime, details: str, location: str
+) -> str:
+    """A one-click 'add to Outlook on the web' link; the times are given in UTC."""
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": title,
+        "startdt": starts_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "enddt": ends_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "body": details,
+        "location": location,
+    }
+    return f"{OUTLOOK_WEB}?{urlencode(query)}"
+
+
+def register_link_helpers(app) -> None:
+    from planner.countries import country_name
+    from planner.i18n import current_language
+
+    def country_label(code: str) -> str:
+        return country_name(code, current_language())
+
+    from planner.events.labels import kind_label
+
+    app.jinja_env.globals.update(
+        feed_url=feed_url,
+        absolute_url=absolute_url,
+        country_name=country_label,
+        kind_label=kind_label,
+    )
