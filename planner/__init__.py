@@ -65,9 +65,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from planner.accounts.views import bp as accounts_bp
+    from planner.admin.views import bp as admin_bp
     from planner.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
