@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from planner.accounts.models import MIN_PASSWORD_LENGTH
 from planner.organisations.models import Role
 
 
-def role_choices() -> list[tuple[str, str]]:
+def role_choices() -> list[SelectChoice]:
     return [
-        (Role.EDITOR.value, _l("Editor — plans and edits the organisation's events")),
-        (Role.OWNER.value, _l("Owner — also manages the members")),
+        SelectChoice(Role.EDITOR.value, _l("Editor — plans and edits the organisation's events")),
+        SelectChoice(Role.OWNER.value, _l("Owner — also manages the members")),
     ]
 
 

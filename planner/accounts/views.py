@@ -280,7 +280,7 @@ def _render_members(organisation: Organisation, invite_form=None, add_form=None,
             can_manage=manage,
             can_add_existing=is_admin(current_user),
             invite_form=invite_form or InviteForm(formdata=None),
-            add_form=add_form or AddMemberForm(formdata=None),
+            add_form=add_form or AddMemberForm(formdata=None, prefix="add"),
             role_choices=role_choices(),
             confirm_form=ConfirmForm(formdata=None),
             new_link=None,
@@ -369,7 +369,7 @@ def add_member(slug: str):
     organisation = db.first_or_404(select(Organisation).where(Organisation.slug == slug))
     if not is_admin(current_user):
         abort(403)
-    form = AddMemberForm()
+    form = AddMemberForm(prefix="add")
     if form.validate_on_submit():
         user = operations.find_user_by_email(form.email.data)
         if user is None:

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -54,16 +55,16 @@ def texts_to_data(name: str, texts: dict[str, str] | None) -> dict[str, str]:
     return {f"{name}_{lang}": (texts or {}).get(lang, "") for lang in FORM_LANGUAGES}
 
 
-def month_choices() -> list[tuple[str, str]]:
+def month_choices() -> list[SelectChoice]:
     from babel.dates import get_month_names
 
     names = get_month_names("wide", locale=str(get_locale() or "en"))
-    return [(str(number), names[number]) for number in range(1, 13)]
+    return [SelectChoice(str(number), names[number]) for number in range(1, 13)]
 
 
 @cache
-def zone_choices() -> tuple[tuple[str, str], ...]:
-    return tuple((zone, zone) for zone in sorted(available_timezones()) if "/" in zone)
+def zone_choices() -> tuple[SelectChoice, ...]:
+    return tuple(SelectChoice(zone) for zone in sorted(available_timezones()) if "/" in zone)
 
 
 class _SlugMixin:
@@ -77,8 +78,8 @@ class CommemorationForm(_SlugMixin, FlaskForm):
     rule_kind = RadioField(
         _l("When is it?"),
         choices=[
-            ("date", _l("On the same date every year")),
-            ("rule", _l("By a rule (for example, the third Sunday of May)")),
+            SelectChoice("date", _l("On the same date every year")),
+            SelectChoice("rule", _l("By a rule (for example, the third Sunday of May)")),
         ],
         default="date",
     )
@@ -130,7 +131,7 @@ class VenueForm(_SlugMixin, FlaskForm):
     longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)])
     timezone = SelectField(
         _l("Time zone"),
-        choices=lambda: [("", _l("From the country (usual)")), *zone_choices()],
+        choices=lambda: [SelectChoice("", _l("From the country (usual)")), *zone_choices()],
         validators=[Optional()],
     )
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from planner.accounts import operations as account_operations
 from planner.accounts.forms import AdminInviteForm, ConfirmForm
@@ -48,6 +49,13 @@ def only_admins():
 @bp.get("/")
 def index():
     return render_template("admin/index.html")
+
+
+def _initial(to_data, item) -> dict | None:
+    """The stored values to show in an edit form; a submitted form is read as sent, alone."""
+    if item is None or request.method != "GET":
+        return None
+    return to_data(item)
 
 
 def _by_slug(model: type, slug: str):
@@ -127,7 +135,7 @@ def _commemoration_data(item: Commemoration) -> dict:
 
 
 def _commemoration_form(item: Commemoration | None):
-    form = CommemorationForm(data=_commemoration_data(item) if item else None)
+    form = CommemorationForm(data=_initial(_commemoration_data, item))
     if form.validate_on_submit():
         response = _save(
             Commemoration, item, form, _commemoration_values(form), "admin.commemorations"
@@ -226,7 +234,7 @@ def _venue_data(item: Venue) -> dict:
 
 
 def _venue_form(item: Venue | None):
-    form = VenueForm(data=_venue_data(item) if item else None)
+    form = VenueForm(data=_initial(_venue_data, item))
     if form.validate_on_submit():
         response = _save(Venue, item, form, _venue_values(form), "admin.venues")
         if response is not None:
@@ -292,7 +300,7 @@ def _organisation_data(item: Organisation) -> dict:
 
 
 def _organisation_form(item: Organisation | None):
-    form = OrganisationForm(data=_organisation_data(item) if item else None)
+    form = OrganisationForm(data=_initial(_organisation_data, item))
     if form.validate_on_submit():
         response = _save(
             Organisation, item, form, _organisation_values(form), "admin.organisations"
@@ -367,8 +375,8 @@ def set_active(user_id: int):
 def invite():
     form = AdminInviteForm()
     organisations = db.session.execute(select(Organisation).order_by(Organisation.slug)).scalars()
-    form.organisation.choices = [("", _("No organisation (a new administrator)"))] + [
-        (item.slug, item.display_name()) for item in organisations
+    form.organisation.choices = [SelectChoice("", _("No organisation (a new administrator)"))] + [
+        SelectChoice(item.slug, item.display_name()) for item in organisations
     ]
     if form.validate_on_submit():
         organisation = None
