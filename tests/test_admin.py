@@ -187,7 +187,7 @@ VENUE = {
     "name_lt": "Kryžių kalnas",
     "address": "Jurgaičiai",
     "city": "Šiauliai",
-    "country": "lt",
+    "country": "LT",
     "latitude": "56.0153",
     "longitude": "23.4167",
     "timezone": "",
@@ -226,6 +226,10 @@ def test_bad_coordinates_are_inline_errors_and_nothing_is_saved(as_admin):
         as_text=True
     )
     assert field_error(page, "longitude") == "must be a number"
+    page = post_form(as_admin, "/manage/admin/venues/new", {**VENUE, "country": "XX"}).get_data(
+        as_text=True
+    )
+    assert field_error(page, "country") == "Not a valid choice."
     assert db.session.execute(select(Venue)).first() is None
 
 

@@ -62,6 +62,22 @@ def month_choices() -> list[SelectChoice]:
     return [SelectChoice(str(number), names[number]) for number in range(1, 13)]
 
 
+def country_choices() -> list[SelectChoice]:
+    """Every country by its name in the reader's language, with the code beside it."""
+    from babel import Locale
+
+    from planner.countries import is_country
+
+    names = Locale.parse(str(get_locale() or "en")).territories
+    countries = sorted(
+        (name, code) for code, name in names.items() if len(code) == 2 and is_country(code)
+    )
+    return [
+        SelectChoice("", _l("Choose a country")),
+        *(SelectChoice(code, f"{name} ({code})") for name, code in countries),
+    ]
+
+
 @cache
 def zone_choices() -> tuple[SelectChoice, ...]:
     return tuple(SelectChoice(zone) for zone in sorted(available_timezones()) if "/" in zone)
@@ -126,7 +142,7 @@ with_texts(CommemorationForm, "description", _l("Description"), area=True, max_l
 class VenueForm(_SlugMixin, FlaskForm):
     address = StringField(_l("Street address"), validators=[Optional(), Length(max=300)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
-    country = StringField(_l("Country code"), validators=[DataRequired(), Length(max=2)])
+    country = SelectField(_l("Country"), choices=country_choices, validators=[DataRequired()])
     latitude = StringField(_l("Latitude"), validators=[Optional(), Length(max=30)])
     longitude = StringField(_l("Longitude"), validators=[Optional(), Length(max=30)])
     timezone = SelectField(
@@ -145,7 +161,7 @@ class OrganisationForm(_SlugMixin, FlaskForm):
     contact_email = StringField(
         _l("Contact e-mail address"), validators=[Optional(), Length(max=254)]
     )
-    country = StringField(_l("Country code"), validators=[DataRequired(), Length(max=2)])
+    country = SelectField(_l("Country"), choices=country_choices, validators=[DataRequired()])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
 
 
