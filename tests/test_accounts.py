@@ -233,6 +233,23 @@ def test_successful_sign_ins_do_not_count(client, app):
     assert fail_times(client, 1, "organiser@example.org")[0].status_code == 429
 
 
+@pytest.fixture
+def another_app(tmp_path):
+    """Build more instances of the app on the same database, as other workers would be."""
+    made = []
+
+    def build(**settings):
+        instance = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path), **settings)
+        made.append(instance)
+        return instance
+
+    yield build
+    for instance in made:
+        with instance.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def redis_reachable() -> bool:
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=1):
@@ -250,31 +267,30 @@ def redis_prefix(monkeypatch):
     # Flask-Limiter keeps the first key prefix it was given; start this test from none.
     monkeypatch.setattr(limiter, "_key_prefix", "")
     yield prefix
-    connection = redis.Redis(host="127.0.0.1", port=6379)
-    for key in connection.scan_iter(f"*{prefix}*"):
-        connection.delete(key)
-    connection.close()
+    with redis.Redis(host="127.0.0.1", port=6379) as connection:
+        for key in connection.scan_iter(f"*{prefix}*"):
+            connection.delete(key)
 
 
-def test_with_redis_the_counters_are_shared_between_app_instances(app, tmp_path, redis_prefix):
+def test_with_redis_the_counters_are_shared_between_app_instances(app, another_app, redis_prefix):
     import redis
 
     settings = {
-        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
         "RATELIMIT_KEY_PREFIX": redis_prefix,
     }
-    first = create_app("testing", **settings)
+    first = another_app(**settings)
     make_user("organiser@example.org")
     first_client = first.test_client()
     with first.app_context():
         for response in fail_times(first_client, 10, "organiser@example.org", "192.0.2.40"):
             assert response.status_code == 200
-    keys = list(redis.Redis(host="127.0.0.1", port=6379).scan_iter(f"*{redis_prefix}*"))
+    with redis.Redis(host="127.0.0.1", port=6379) as connection:
+        keys = list(connection.scan_iter(f"*{redis_prefix}*"))
     assert any(b"login-account:organiser@example.org" in key for key in keys)
 
     # A second instance (another worker or host) sees the same counters.
-    second = create_app("testing", **settings)
+    second = another_app(**settings)
     second_client = second.test_client()
     with second.app_context():
         token = csrf_token(second_client)
@@ -286,13 +302,13 @@ def test_with_redis_the_counters_are_shared_between_app_instances(app, tmp_path,
     assert response.status_code == 429
 
 
-def test_in_memory_counters_are_not_shared(app, tmp_path):
+def test_in_memory_counters_are_not_shared(app, another_app):
     # The counter-test of the one above: without Redis a new instance starts from zero.
     make_user("organiser@example.org")
-    first = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path))
+    first = another_app()
     with first.app_context():
         fail_times(first.test_client(), 10, "organiser@example.org")
-    second = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path))
+    second = another_app()
     second_client = second.test_client()
     with second.app_context():
         response = sign_in(second_client, "organiser@example.org", PASSWORD)
