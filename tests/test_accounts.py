@@ -607,3 +607,40 @@ def test_a_role_outside_the_list_is_refused(client, login_as, museum_team):
     )
     db.session.refresh(editor_membership)
     assert editor_membership.role == Role.EDITOR
+
+
+def test_guessing_invitation_links_is_rate_limited(client, app):
+    for _ in range(30):
+        assert client.get(f"/invitations/{uuid.uuid4().hex}").status_code == 404
+    response = client.get(f"/invitations/{uuid.uuid4().hex}")
+    assert response.status_code == 429
+    assert "Retry-After" in response.headers
+
+
+def test_an_invitation_to_a_malformed_address_is_an_inline_error(client, login_as, museum_team):
+    login_as(museum_team["owner"])
+    response = client.post(
+        "/manage/organisations/museum/members/invite",
+        data={
+            "email": "not an address",
+            "role": "editor",
+            "csrf_token": csrf_token(client, "/manage/organisations/museum/members"),
+        },
+    )
+    assert response.status_code == 422
+    assert re.search(r'<p class="field-error" id="email-error">[^<]+</p>', response.text)
+    assert db.session.execute(select(Invitation)).first() is None
+
+
+def test_inviting_a_current_member_is_refused(client, login_as, museum_team):
+    login_as(museum_team["owner"])
+    response = client.post(
+        "/manage/organisations/museum/members/invite",
+        data={
+            "email": "editor@example.org",
+            "role": "owner",
+            "csrf_token": csrf_token(client, "/manage/organisations/museum/members"),
+        },
+    )
+    assert "this person is already a member" in response.text
+    assert db.session.execute(select(Invitation)).first() is None

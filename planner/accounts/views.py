@@ -33,7 +33,7 @@ from planner.accounts.forms import (
 )
 from planner.accounts.mail import mail_configured, send_mail
 from planner.accounts.models import Invitation
-from planner.accounts.permissions import can_manage_members, can_plan_for, is_admin
+from planner.accounts.permissions import can_manage_members, can_see_members, is_admin
 from planner.db import ValidationError, now_utc
 from planner.extensions import db, limiter
 from planner.organisations.models import Membership, Organisation, Role
@@ -131,8 +131,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    ConfirmForm()  # CSRFProtect has already checked the token
-    logout_user()
+    logout_user()  # CSRFProtect has already checked the form's token
     flash(_("You have signed out."), "info")
     return redirect(url_for("public.index"))
 
@@ -224,9 +223,7 @@ def accept_invitation(token: str):
 
 def _organisation_for_members(slug: str) -> Organisation:
     organisation = db.first_or_404(select(Organisation).where(Organisation.slug == slug))
-    if not (
-        can_plan_for(current_user, organisation) or can_manage_members(current_user, organisation)
-    ):
+    if not can_see_members(current_user, organisation):
         abort(403)
     return organisation
 
@@ -282,7 +279,6 @@ def _render_members(organisation: Organisation, invite_form=None, add_form=None,
             invite_form=invite_form or InviteForm(formdata=None),
             add_form=add_form or AddMemberForm(formdata=None, prefix="add"),
             role_choices=role_choices(),
-            confirm_form=ConfirmForm(formdata=None),
             new_link=None,
         ),
         status,

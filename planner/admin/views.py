@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from planner.accounts import operations as account_operations
-from planner.accounts.forms import AdminInviteForm, ConfirmForm
+from planner.accounts.forms import AdminInviteForm
 from planner.accounts.models import User
 from planner.accounts.permissions import is_admin
 from planner.accounts.views import form_errors_from, invitation_sent_page
@@ -76,8 +76,7 @@ def _save(model: type, obj, form, values: dict, list_endpoint: str):
 
 
 def _delete(obj, list_endpoint: str, edit_endpoint: str):
-    ConfirmForm()  # CSRFProtect has already checked the token
-    name = obj.display_name()
+    name = obj.display_name()  # CSRFProtect has already checked the form's token
     try:
         operations.delete(obj, current_user)
     except ValidationError:
@@ -348,7 +347,6 @@ def _user(user_id: int) -> User:
 
 def _set_flag(user_id: int, change):
     user = _user(user_id)
-    ConfirmForm()
     value = request.form.get("value") == "1"
     try:
         change(current_user, user, value)
