@@ -178,7 +178,9 @@ def test_ten_failures_from_one_address_lock_that_address_out(client, app):
     )
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
-    assert "too many unsuccessful sign-in attempts" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Please wait a little" in page
+    assert "too many unsuccessful sign-in attempts" in page
     # Another address is not affected.
     response = client.post(
         "/login",
@@ -614,7 +616,8 @@ def test_guessing_invitation_links_is_rate_limited(client, app):
         assert client.get(f"/invitations/{uuid.uuid4().hex}").status_code == 404
     response = client.get(f"/invitations/{uuid.uuid4().hex}")
     assert response.status_code == 429
-    assert "Retry-After" in response.headers
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Too many invitation links that do not exist" in response.text
 
 
 def test_an_invitation_to_a_malformed_address_is_an_inline_error(client, login_as, museum_team):

@@ -155,6 +155,12 @@ def change_password():
     return render_template("accounts/password.html", form=form)
 
 
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    # Flask-Limiter adds Retry-After to this response after the request.
+    return render_template("accounts/too_many_attempts.html", detail=error.description), 429
+
+
 class InvitationUnusable(Exception):
     """The invitation exists but was used or has expired."""
 
@@ -178,6 +184,7 @@ def _usable_invitation(token: str) -> Invitation:
     "30 per 15 minutes",
     key_func=lambda: "invitation-address:" + (get_remote_address() or "unknown"),
     deduct_when=lambda response: response.status_code == 404,
+    error_message=lambda: _("Too many invitation links that do not exist were opened."),
     scope="invitation",
 )
 def accept_invitation(token: str):
