@@ -70,6 +70,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from planner.accounts.views import bp as accounts_bp
+    from planner.admin.views import bp as admin_bp
     from planner.commemorations.views import bp as commemorations_bp
     from planner.events.views import bp as events_bp
     from planner.feeds.views import bp as feeds_bp
@@ -83,6 +85,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(commemorations_bp)
     app.register_blueprint(venues_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -12,6 +12,8 @@ def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     login_manager.session_protection = "strong"
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
 
     @login_manager.user_loader
     def load_user(user_id: str):

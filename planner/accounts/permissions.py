@@ -30,6 +30,11 @@ def can_plan_for(user: Any, organisation: Organisation) -> bool:
     return _signed_in(user) and user.role_in(organisation) in (Role.OWNER, Role.EDITOR)
 
 
+def can_see_members(user: Any, organisation: Organisation) -> bool:
+    """Members (editors and owners) and admins see who belongs to an organisation."""
+    return can_plan_for(user, organisation)
+
+
 def can_manage_members(user: Any, organisation: Organisation) -> bool:
     if is_admin(user):
         return True

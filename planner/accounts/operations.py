@@ -1,0 +1,227 @@
+"""Account operations: signing in, invitations, memberships. They flush; the view commits."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import timedelta
+from functools import cache
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select
+
+from planner.accounts.models import Invitation, User, hash_token, password_hasher
+from planner.audit.operations import record
+from planner.db import ValidationError, now_utc
+from planner.extensions import db
+from planner.organisations.models import Membership, Organisation, Role, normalise_email
+
+
+@cache
+def _dummy_hash() -> str:
+    return password_hasher.hash("a password that no account has")
+
+
+def find_user_by_email(email: str | None) -> User | None:
+    try:
+        normalised = normalise_email(email)
+    except ValidationError:
+        return None
+    if normalised is None:
+        return None
+    return db.session.execute(select(User).where(User.email == normalised)).scalar_one_or_none()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail address and password, or None.
+
+    An unknown address costs the same argon2 work as a wrong password, so the answer time
+    does not tell which accounts exist.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.password_hash:
+        with suppress(VerificationError, InvalidHashError):
+            password_hasher.verify(_dummy_hash(), password or "")
+        return None
+    if not user.check_password(password or "") or not user.active:
+        return None
+    user.last_login_at = now_utc()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one (ValidationError names the field)."""
+    if not user.check_password(current):
+        raise ValidationError("current_password", "this is not your current password")
+    try:
+        user.set_password(new)
+    except ValidationError as error:
+        raise ValidationError("new_password", error.message) from None
+    record("change_password", user, user, label=user.email)
+
+
+def invite(
+    inviter: User,
+    email: str,
+    *,
+    organisation: Organisation | None = None,
+    role: Role | None = None,
+    make_admin: bool = False,
+) -> tuple[Invitation, str]:
+    """A new single-use invitation; returns it with the token (only its hash is stored)."""
+    if organisation is not None and role is None:
+        raise ValidationError("role", "choose a role")
+    if organisation is None and not make_admin:
+        raise ValidationError("organisation", "choose an organisation, or invite an administrator")
+    existing = find_user_by_email(email)
+    if organisation is not None and existing is not None and existing.role_in(organisation):
+        raise ValidationError("email", "this person is already a member")
+    token = Invitation.new_token()
+    invitation = Invitation(
+        token_hash=hash_token(token),
+        email=email,
+        organisation=organisation,
+        role=role if organisation is not None else None,
+        make_admin=make_admin,
+        invited_by_id=inviter.id,
+        expires_at=now_utc() + timedelta(days=current_app.config["INVITATION_DAYS"]),
+    )
+    db.session.add(invitation)
+    record(
+        "invite",
+        invitation,
+        inviter,
+        label=invitation.email,
+        organisation_id=organisation.id if organisation is not None else None,
+        changes={
+            "email": [None, invitation.email],
+            "role": [None, invitation.role.value if invitation.role else None],
+            "make_admin": [None, make_admin],
+        },
+    )
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 200:
+        return None
+    return db.session.execute(
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+
+
+def _join(invitation: Invitation, user: User) -> None:
+    if invitation.organisation is not None and user.role_in(invitation.organisation) is None:
+        membership = Membership(organisation=invitation.organisation, role=invitation.role)
+        user.memberships.append(membership)
+    if invitation.make_admin:
+        user.is_admin = True
+    invitation.used_at = now_utc()
+
+
+def accept_as_new_user(invitation: Invitation, display_name: str, password: str) -> User:
+    """Create the invited account with its password, and join the organisation."""
+    user = User(email=invitation.email, display_name=display_name.strip()[:120])
+    user.set_password(password)
+    db.session.add(user)
+    _join(invitation, user)
+    db.session.flush()
+    record(
+        "accept_invitation",
+        user,
+        user,
+        label=user.email,
+        organisation_id=invitation.organisation_id,
+        changes={"role": [None, invitation.role.value if invitation.role else None]},
+    )
+    return user
+
+
+def accept_as_existing_user(invitation: Invitation, user: User) -> None:
+    """Add the invited membership to the signed-in account the invitation was for."""
+    _join(invitation, user)
+    record(
+        "accept_invitation",
+        user,
+        user,
+        label=user.email,
+        organisation_id=invitation.organisation_id,
+        changes={"role": [None, invitation.role.value if invitation.role else None]},
+    )
+
+
+def owner_count(organisation: Organisation) -> int:
+    return db.session.execute(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.organisation_id == organisation.id, Membership.role == Role.OWNER)
+    ).scalar_one()
+
+
+def add_member(actor: User, organisation: Organisation, user: User, role: Role) -> Membership:
+    if user.role_in(organisation) is not None:
+        raise ValidationError("email", "this person is already a member")
+    membership = Membership(organisation=organisation, user=user, role=role)
+    db.session.add(membership)
+    record(
+        "add_member",
+        membership,
+        actor,
+        label=f"{user.email} in {organisation.slug}",
+        organisation_id=organisation.id,
+        changes={"role": [None, role.value]},
+    )
+    return membership
+
+
+def change_role(actor: User, membership: Membership, role: Role) -> None:
+    """Change a member's role; the last owner stays an owner."""
+    if membership.role == role:
+        return
+    if membership.role == Role.OWNER and owner_count(membership.organisation) <= 1:
+        raise ValidationError("role", "an organisation needs at least one owner")
+    old = membership.role
+    membership.role = role
+    record(
+        "change_role",
+        membership,
+        actor,
+        label=f"{membership.user.email} in {membership.organisation.slug}",
+        organisation_id=membership.organisation_id,
+        changes={"role": [old.value, role.value]},
+    )
+
+
+def remove_member(actor: User, membership: Membership) -> None:
+    """Remove a member; the last owner cannot be removed."""
+    if membership.role == Role.OWNER and owner_count(membership.organisation) <= 1:
+        raise ValidationError("role", "an organisation needs at least one owner")
+    record(
+        "remove_member",
+        membership,
+        actor,
+        label=f"{membership.user.email} in {membership.organisation.slug}",
+        organisation_id=membership.organisation_id,
+        changes={"role": [membership.role.value, None]},
+    )
+    db.session.delete(membership)
+
+
+def set_admin(actor: User, user: User, is_admin: bool) -> None:
+    if user.is_admin == is_admin:
+        return
+    if not is_admin and user.id == actor.id:
+        raise ValidationError("is_admin", "you cannot take away your own administrator rights")
+    record(
+        "set_admin", user, actor, label=user.email, changes={"is_admin": [user.is_admin, is_admin]}
+    )
+    user.is_admin = is_admin
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    if user.active == active:
+        return
+    if not active and user.id == actor.id:
+        raise ValidationError("active", "you cannot deactivate your own account")
+    record("set_active", user, actor, label=user.email, changes={"active": [user.active, active]})
+    user.active = active

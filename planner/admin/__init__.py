@@ -1,0 +1,1 @@
+"""Site administration: commemorations, venues, organisations and accounts."""
