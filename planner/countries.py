@@ -45,8 +45,33 @@ def country_name(code: str, lang: str = "en") -> str:
         return code.upper()
 
 
+# Where a country spans several zones, CLDR lists them alphabetically; name the zone of the
+# capital or most people instead. The organiser can still pick another for a venue.
+_MAIN_ZONES = {
+    "AR": "America/Argentina/Buenos_Aires",
+    "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo",
+    "CA": "America/Toronto",
+    "CL": "America/Santiago",
+    "CN": "Asia/Shanghai",
+    "EC": "America/Guayaquil",
+    "ES": "Europe/Madrid",
+    "ID": "Asia/Jakarta",
+    "KZ": "Asia/Almaty",
+    "MX": "America/Mexico_City",
+    "NZ": "Pacific/Auckland",
+    "PT": "Europe/Lisbon",
+    "RU": "Europe/Moscow",
+    "UA": "Europe/Kyiv",
+    "US": "America/New_York",
+}
+
+
 def default_timezone(country: str) -> str:
-    """The main IANA zone of a country (its first CLDR zone), e.g. LV -> Europe/Riga."""
+    """The main IANA zone of a country, e.g. LV -> Europe/Riga, US -> America/New_York."""
+    main = _MAIN_ZONES.get(country.upper())
+    if main in _zone_names():
+        return main
     zones = get_global("territory_zones").get(country.upper(), [])
     for zone in zones:
         if zone in available_timezones():

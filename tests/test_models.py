@@ -209,3 +209,18 @@ def test_every_public_write_raises_the_data_version(app):
     edit_event(event, None, title={"en": "Renamed"})
     db.session.commit()
     assert current_version()[0] > after_create
+
+
+@pytest.mark.parametrize(
+    ("country", "zone"),
+    [
+        ("LV", "Europe/Riga"),
+        ("LT", "Europe/Vilnius"),
+        ("US", "America/New_York"),
+        ("ES", "Europe/Madrid"),
+        ("UA", "Europe/Kyiv"),
+        ("MD", "Europe/Chisinau"),
+    ],
+)
+def test_a_venue_zone_defaults_to_the_country_main_zone(app, country, zone):
+    assert Venue(slug="somewhere", name={"en": "Somewhere"}, country=country).timezone == zone
