@@ -105,8 +105,13 @@ def register_commands(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def remember_language(response):
-        # A reader who picks a language with ?lang= keeps it on the next pages.
+        # A reader who picks a language with ?lang= keeps it on the next pages (not for feeds,
+        # embeds' parents or API clients, which name their language every time).
         chosen = request.args.get("lang")
-        if chosen in app.config["LANGUAGES"] and request.cookies.get("lang") != chosen:
+        if (
+            response.mimetype == "text/html"
+            and chosen in app.config["LANGUAGES"]
+            and request.cookies.get("lang") != chosen
+        ):
             response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
         return response
