@@ -65,9 +65,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from planner.manage.views import bp as manage_bp
     from planner.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(manage_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
