@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import event as sa_event
 from werkzeug.serving import make_server
 
@@ -63,6 +64,13 @@ def reset_schema() -> None:
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path))
+
+    @app.before_request
+    def forget_the_previous_requests_user():
+        # The app context below stays pushed, so `g` outlives a request here (never in
+        # production): without this, Flask-Login's cached user leaks into the next request.
+        g.pop("_login_user", None)
+
     with app.app_context():
         reset_schema()
         db.create_all()
