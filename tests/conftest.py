@@ -66,10 +66,12 @@ def app(tmp_path: Path) -> Iterator:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path))
 
     @app.before_request
-    def forget_the_previous_requests_user():
+    def forget_the_previous_request():
         # The app context below stays pushed, so `g` outlives a request here (never in
-        # production): without this, Flask-Login's cached user leaks into the next request.
-        g.pop("_login_user", None)
+        # production): without this, the signed-in user cached by Flask-Login, the CSRF token
+        # and the CSP nonce would leak from one request (and one test client) to the next.
+        for name in ("_login_user", "csrf_token", "csp_nonce"):
+            g.pop(name, None)
 
     with app.app_context():
         reset_schema()

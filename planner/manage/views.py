@@ -257,10 +257,19 @@ def _unsaved_changes(form: EventForm, current: EventForm) -> list[tuple[str, str
     ]
     differences = []
     for name in names:
+        field = getattr(current, name)
         theirs = (request.form.get(name) or "").strip()
-        ours = str(getattr(current, name)._value() or "").strip()
-        if theirs != ours and not (name.endswith("_time") and theirs[:5] == ours[:5]):
-            differences.append((str(getattr(current, name).label.text), theirs))
+        if hasattr(field, "_value"):
+            ours = str(field._value() or "").strip()
+        else:  # a select: compare the chosen values, show the chosen label
+            ours = str(field.data or "")
+        if theirs == ours or (name.endswith("_time") and theirs[:5] == ours[:5]):
+            continue
+        shown = theirs
+        for choice in getattr(field, "choices", None) or []:
+            if choice.value == theirs:
+                shown = str(choice.label)
+        differences.append((str(field.label.text), shown))
     return differences
 
 
