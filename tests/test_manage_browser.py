@@ -59,9 +59,11 @@ def test_an_organiser_plans_a_vigil_confirms_a_clash_and_publishes(app, live_ser
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and "favicon" not in (message.location or {}).get("url", "")
-        else None,
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "favicon" not in (message.location or {}).get("url", "")
+            else None
+        ),
     )
 
     page.goto(live_server + "/healthz")
