@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from planner.events.models import Event, EventStatus
 from planner.extensions import db
+from tests.conftest import ROOT, require
 from tests.factories import (
     make_commemoration,
     make_event,
@@ -113,3 +114,49 @@ def test_an_organiser_plans_a_vigil_confirms_a_clash_and_publishes(app, live_ser
     page.goto(live_server + "/")
     assert expected_title in page.locator("main").inner_text()
     assert errors == []
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def open_page(chromium):
+    """A page whose context lets axe-core be injected despite the strict CSP."""
+    context = chromium.new_context(bypass_csp=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def test_the_organiser_pages_pass_axe(app, live_server, open_page):
+    require(AXE.exists(), "axe-core not installed (run `npm ci`, which `make test` does)")
+    june = make_commemoration()
+    make_venue()
+    group = make_organisation(slug="helsinki-86", name={"en": "Helsinki-86"})
+    organiser = make_user("organiser@example.org", memberships={group: "editor"})
+    event = make_event(
+        title={"en": "Vigil"},
+        organisations=[group],
+        commemoration=june,
+        starts_at=datetime(2099, 6, 14, 15, tzinfo=UTC),
+    )
+    page = open_page
+    page.goto(live_server + "/healthz")
+    sign_in_browser(app, page, live_server, organiser)
+    for path in (
+        "/manage/",
+        "/manage/events/new?commemoration=june-deportation-1941",
+        f"/manage/events/{event.slug}",
+        f"/manage/events/{event.slug}/edit",
+        f"/manage/events/{event.slug}/preview",
+        "/manage/organisations/helsinki-86/activity",
+    ):
+        page.goto(live_server + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa',"
+            " 'wcag22aa']})).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target)"
+            ".join(' '))"
+        )
+        assert result == [], f"{path}: {result}"
