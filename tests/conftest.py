@@ -65,12 +65,12 @@ def reset_schema() -> None:
 def app(tmp_path: Path) -> Iterator:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path))
 
-    @app.before_request
-    def forget_the_previous_request():
+    @app.teardown_request
+    def forget_the_request(_error=None):
         # The app context below stays pushed, so `g` outlives a request here (never in
-        # production): without this, the signed-in user cached by Flask-Login, the CSRF token
+        # production): without this, the signed-in user cached by Flask-Login, the CSRF state
         # and the CSP nonce would leak from one request (and one test client) to the next.
-        for name in ("_login_user", "csrf_token", "csp_nonce"):
+        for name in ("_login_user", "csrf_token", "csrf_valid", "csp_nonce"):
             g.pop(name, None)
 
     with app.app_context():

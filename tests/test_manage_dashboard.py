@@ -143,7 +143,9 @@ def test_the_organisations_activity_shows_its_events_changes_even_deleted_drafts
     world = make_world()
     login_as(world.owner)
     slug = world.draft.slug
-    response = post(client, f"/manage/events/{slug}/delete", {"version": world.draft.version})
+    response = post(
+        client, f"/manage/events/{slug}/delete", {"delete-version": world.draft.version}
+    )
     assert response.status_code == 303
     page = client.get("/manage/organisations/helsinki-86/activity").get_data(as_text=True)
     assert "Activity of Helsinki-86" in page
@@ -159,3 +161,38 @@ def test_the_activity_page_refuses_a_bad_page_number(client, login_as):
     response = client.get("/manage/organisations/helsinki-86/activity?page=zero")
     assert response.status_code == 400
     assert client.get("/manage/organisations/no-such-group/activity").status_code == 404
+
+
+def test_the_dashboard_costs_the_same_number_of_queries_whatever_the_number_of_events(
+    client, login_as, count_queries
+):
+    world = make_world()
+    login_as(world.editor)
+
+    def add_events(numbers: range) -> None:
+        for number in numbers:
+            # Another group's, clashing with the group's published vigil at the museum.
+            make_event(
+                title={"en": f"More vigil {number}"},
+                organisations=[world.other_group],
+                venue=world.museum,
+                starts_at=datetime(2099, 6, 14, 9, number, tzinfo=UTC),
+            )
+            make_event(
+                title={"en": f"More draft {number}"},
+                status="draft",
+                organisations=[world.group],
+                starts_at=datetime(2098, 6, 14, 9, number, tzinfo=UTC),
+            )
+
+    def queries() -> int:
+        db.session.expire_all()
+        with count_queries() as statements:
+            page = client.get("/manage/").get_data(as_text=True)
+        assert "Clashes at a venue" in page
+        return len(statements)
+
+    add_events(range(1))
+    few = queries()
+    add_events(range(1, 8))
+    assert queries() == few

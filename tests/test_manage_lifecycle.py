@@ -21,8 +21,10 @@ pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 
 def _step(client, event: Event, step: str, **data):
+    """Press a step's button: its form's fields are prefixed with the step's name."""
     data.setdefault("version", event.version)
-    return post(client, f"/manage/events/{event.slug}/{step}", data)
+    fields = {f"{step}-{name}": value for name, value in data.items()}
+    return post(client, f"/manage/events/{event.slug}/{step}", fields)
 
 
 def _follow(client, response) -> str:

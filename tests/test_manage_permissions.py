@@ -77,35 +77,35 @@ POST_ROUTES = [
         "publish",
         "POST",
         lambda w: f"/manage/events/{w.draft.slug}/publish",
-        lambda w: {"version": w.draft.version},
+        lambda w: {"publish-version": w.draft.version},
         success=303,
     ),
     Route(
         "postpone",
         "POST",
         lambda w: f"/manage/events/{w.scheduled.slug}/postpone",
-        lambda w: {"version": w.scheduled.version, "note_en": "Later."},
+        lambda w: {"postpone-version": w.scheduled.version, "postpone-note_en": "Later."},
         success=303,
     ),
     Route(
         "cancel",
         "POST",
         lambda w: f"/manage/events/{w.scheduled.slug}/cancel",
-        lambda w: {"version": w.scheduled.version, "note_en": "Storm."},
+        lambda w: {"cancel-version": w.scheduled.version, "cancel-note_en": "Storm."},
         success=303,
     ),
     Route(
         "restore",
         "POST",
         lambda w: f"/manage/events/{_cancelled(w).slug}/restore",
-        lambda w: {"version": w.scheduled.version},
+        lambda w: {"restore-version": w.scheduled.version},
         success=303,
     ),
     Route(
         "delete",
         "POST",
         lambda w: f"/manage/events/{w.draft.slug}/delete",
-        lambda w: {"version": w.draft.version},
+        lambda w: {"delete-version": w.draft.version},
         success=303,
     ),
     Route(
@@ -251,7 +251,7 @@ def test_an_organiser_cannot_reach_another_organisations_event_by_its_url(client
     response = post(
         client,
         f"/manage/events/{slug}/cancel",
-        {"version": world.others_event.version},
+        {"cancel-version": world.others_event.version},
         token_from="/manage/events/new",
     )
     assert response.status_code == 403

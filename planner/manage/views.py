@@ -364,9 +364,13 @@ def _render_event(
             actions=available_actions(event),
             clashes=clashing,
             trail=readable_entries(trail, event.zone),
-            action_form=ActionForm(formdata=None, data=version),
-            postpone_form=postpone_form or PostponeForm(formdata=None, data=version),
-            cancel_form=cancel_form or CancelForm(formdata=None, data=version),
+            # One form per step; the prefixes keep their fields' ids apart on the page.
+            publish_form=ActionForm(formdata=None, data=version, prefix="publish"),
+            restore_form=ActionForm(formdata=None, data=version, prefix="restore"),
+            plan_again_form=ActionForm(formdata=None, data=version, prefix="plan-again"),
+            postpone_form=postpone_form
+            or PostponeForm(formdata=None, data=version, prefix="postpone"),
+            cancel_form=cancel_form or CancelForm(formdata=None, data=version, prefix="cancel"),
             note_languages=_note_languages(event),
             **context,
         ),
@@ -407,7 +411,8 @@ def _step(
 ) -> Any:
     """Run one lifecycle step: only when the status allows it, never over a newer version."""
     event = _editable_event(slug)
-    form = form_class()
+    # Each step's form is prefixed with its name in the URL (publish-version, …).
+    form = form_class(prefix=action.replace("_", "-"))
     back = url_for("manage.event", slug=event.slug)
     if action not in available_actions(event):
         flash(
@@ -536,7 +541,7 @@ def delete(slug: str):
         if "delete" not in available_actions(event):
             flash(gettext("Only a draft that was never published can be deleted."), "error")
             return redirect(url_for("manage.event", slug=event.slug), 303)
-        form = ActionForm(formdata=None, data={"version": event.version})
+        form = ActionForm(formdata=None, data={"version": event.version}, prefix="delete")
         return render_template("manage/delete.html", event=event, form=form)
 
     def run(event: Event, form: ActionForm):
