@@ -279,9 +279,18 @@ def test_members_of_a_co_host_may_edit_the_event_but_not_hand_it_to_their_group(
     assert response.status_code == 303
     db.session.expire_all()
     assert world.scheduled.title["en"] == "Shared vigil"
-    # Keeping the current host is fine; naming another group they do not belong to is not.
+    # Keeping the current host is fine; naming another group they do not belong to is not,
+    # and neither is taking the event over for their own group.
     response = post(client, url, event_form_data(world.scheduled, organisation="other-group"))
     assert "Choose one of the organisations" in response.get_data(as_text=True)
+    response = post(
+        client,
+        url,
+        event_form_data(world.scheduled, organisation="partner-group", cohosts=["helsinki-86"]),
+    )
+    assert "Only members of Helsinki-86, the main organiser" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [o.slug for o in world.scheduled.organisations] == ["helsinki-86", "partner-group"]
     dashboard = client.get("/manage/").get_data(as_text=True)
     assert f"/manage/events/{world.scheduled.slug}/edit" in dashboard
     assert f"/manage/events/{world.draft.slug}/edit" not in dashboard

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import force_locale, get_translations, gettext, lazy_gettext
 from sqlalchemy import select
 
-from planner.accounts.permissions import plannable_organisations
+from planner.accounts.permissions import can_plan_for, plannable_organisations
 from planner.commemorations.models import Commemoration
 from planner.db import ValidationError
 from planner.events.models import Event, EventKind, EventStatus
@@ -178,6 +178,18 @@ def resolve_hosts(
         raise ValidationError(
             "organisation", gettext("You can only plan events for your own organisations.")
         )
+    if event is not None and event.hosts:
+        current = event.hosts[0].organisation
+        # A co-host's member edits the event, but does not take it over.
+        if host != current and not can_plan_for(user, current):
+            raise ValidationError(
+                "organisation",
+                gettext(
+                    "Only members of %(name)s, the main organiser, can change the main "
+                    "organiser.",
+                    name=current.display_name(),
+                ),
+            )
     return [host, *(cohost for cohost in dict.fromkeys(cohosts) if cohost != host)]
 
 
