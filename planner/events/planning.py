@@ -185,8 +185,7 @@ def resolve_hosts(
             raise ValidationError(
                 "organisation",
                 gettext(
-                    "Only members of %(name)s, the main organiser, can change the main "
-                    "organiser.",
+                    "Only members of %(name)s, the main organiser, can change the main organiser.",
                     name=current.display_name(),
                 ),
             )
