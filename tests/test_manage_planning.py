@@ -79,6 +79,10 @@ def test_suggested_titles_name_the_anniversary(app):
         suggest_title(world.june, date(2027, 6, 14), "en", "vigil")
         == "Vigil — 86th anniversary of the June deportation of 1941"
     )
+    assert (
+        suggest_title(world.june, date(2027, 6, 14), "en", "other")
+        == "86th anniversary of the June deportation of 1941"
+    )
     world.june.remembered_year = None
     assert (
         suggest_title(world.june, date(2027, 6, 14), "en", "candle-lighting")

@@ -57,6 +57,8 @@ LANGUAGE_NAMES = {
 
 _TITLE_WITH_ANNIVERSARY = "%(kind)s — %(ordinal)s anniversary of %(name)s"
 _TITLE_WITHOUT_ANNIVERSARY = "%(kind)s — %(name)s"
+# For an event of no named kind, the anniversary alone.
+_ANNIVERSARY_ONLY = "%(ordinal)s anniversary of %(name)s"
 
 
 def venue_language(venue: Venue | None) -> str | None:
@@ -85,6 +87,10 @@ def suggest_title(
             name = f"the {name}"
         number = commemoration.anniversary(day)
         kind_label = str(KIND_LABELS[kind])
+        if kind == EventKind.OTHER:
+            if number is None:
+                return commemoration.display_name(lang)
+            return gettext(_ANNIVERSARY_ONLY, ordinal=ordinal(number, lang), name=name)
         if number is None:
             return gettext(_TITLE_WITHOUT_ANNIVERSARY, kind=kind_label, name=name)
         return gettext(
