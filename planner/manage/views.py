@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -97,10 +97,17 @@ def _editable_event(slug: str) -> Event:
     return event
 
 
-def _by_slug_or_404(model: type, slug: str, what: str) -> Any:
+_NOT_FOUND = {
+    Venue: lazy_gettext("No venue has the slug %(slug)s."),
+    Commemoration: lazy_gettext("No day of remembrance has the slug %(slug)s."),
+    Organisation: lazy_gettext("No organisation has the slug %(slug)s."),
+}
+
+
+def _by_slug_or_404(model: type, slug: str) -> Any:
     found = db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
     if found is None:
-        abort(404, description=gettext("No %(what)s has the slug %(slug)s.", what=what, slug=slug))
+        abort(404, description=str(_NOT_FOUND[model]) % {"slug": slug})
     return found
 
 
@@ -204,11 +211,9 @@ def plan():
     form = EventForm.build(current_user)
     if request.method == "GET":
         if request.args.get("venue"):
-            _set(form.venue, _by_slug_or_404(Venue, request.args["venue"], "venue").slug)
+            _set(form.venue, _by_slug_or_404(Venue, request.args["venue"]).slug)
         if request.args.get("commemoration"):
-            commemoration = _by_slug_or_404(
-                Commemoration, request.args["commemoration"], "commemoration"
-            )
+            commemoration = _by_slug_or_404(Commemoration, request.args["commemoration"])
             _suggest(form, commemoration)
         return _render_form(form)
     helped = _handle_helpers(form, None)
@@ -571,7 +576,7 @@ def plan_again_event(slug: str):
 
 @bp.get("/organisations/<slug>/activity")
 def activity(slug: str):
-    organisation = _by_slug_or_404(Organisation, slug, "organisation")
+    organisation = _by_slug_or_404(Organisation, slug)
     if not can_plan_for(current_user, organisation):
         abort(
             403,
