@@ -237,3 +237,31 @@ def test_a_lifecycle_step_on_a_stale_page_is_refused(client, login_as):
     assert "This event was changed by First organiser" in page
     db.session.expire_all()
     assert event.status == EventStatus.POSTPONED
+
+
+def test_postponing_onto_a_taken_time_shows_the_clash_and_asks_to_confirm(client, login_as):
+    world = make_world()
+    login_as(world.editor)
+    make_event(
+        title={"en": "Their later vigil"},
+        organisations=[world.other_group],
+        venue=world.museum,
+        starts_at=datetime(2099, 6, 21, 9, tzinfo=UTC),
+    )
+    event = world.scheduled
+    plain = client.get(f"/manage/events/{event.slug}").get_data(as_text=True)
+    assert "postpone anyway" not in plain
+    response = _step(client, event, "postpone", day="2099-06-21", start_time="12:00")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The venue is already taken at the new time" in page
+    assert "Their later vigil" in page
+    assert "I know about the clash, postpone anyway" in page
+    db.session.expire_all()
+    assert event.status == EventStatus.SCHEDULED
+    response = _step(
+        client, event, "postpone", day="2099-06-21", start_time="12:00", confirm_clash="y"
+    )
+    assert "Postponed to the new time" in _follow(client, response)
+    db.session.expire_all()
+    assert event.status == EventStatus.POSTPONED

@@ -406,6 +406,14 @@ def preview(slug: str):
 # Lifecycle steps -------------------------------------------------------------------------
 
 
+class _AskAgain(Exception):
+    """A step that needs the organiser to confirm something first: shows `response`."""
+
+    def __init__(self, response: Any):
+        super().__init__("confirmation needed")
+        self.response = response
+
+
 def _step(
     slug: str,
     action: str,
@@ -443,6 +451,9 @@ def _step(
         db.session.rollback()
         fresh = db.session.get(Event, event.id, populate_existing=True)
         flash(stale_message(StaleEditError(fresh), fresh), "error")
+    except _AskAgain as question:
+        db.session.rollback()
+        return question.response
     except ValidationError as error:
         db.session.rollback()
         flash(gettext("Not done: %(reason)s", reason=error.message), "error")
@@ -496,7 +507,14 @@ def postpone_event(slug: str):
                 ends_at = starts_at + (event.ends_at - event.starts_at)
             clashing = find_clashes(event.venue, starts_at, ends_at, exclude=event)
             if clashing and not form.confirm_clash.data:
-                raise _clash_refusal(clashing, event)
+                raise _AskAgain(
+                    _render_event(
+                        event,
+                        postpone_form=form,
+                        open_form="postpone",
+                        postpone_clashes=clashing,
+                    )
+                )
         postpone(
             event,
             current_user,
