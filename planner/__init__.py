@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from planner.commemorations.views import bp as commemorations_bp
     from planner.events.views import bp as events_bp
     from planner.feeds.views import bp as feeds_bp
+    from planner.manage.views import bp as manage_bp
     from planner.organisations.views import bp as organisations_bp
     from planner.public.views import bp as public_bp
     from planner.venues.views import bp as venues_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(manage_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import event as sa_event
 from werkzeug.serving import make_server
 
@@ -63,6 +64,15 @@ def reset_schema() -> None:
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator:
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path))
+
+    @app.teardown_request
+    def forget_the_request(_error=None):
+        # The app context below stays pushed, so `g` outlives a request here (never in
+        # production): without this, the signed-in user cached by Flask-Login, the CSRF state
+        # and the CSP nonce would leak from one request (and one test client) to the next.
+        for name in ("_login_user", "csrf_token", "csrf_valid", "csp_nonce"):
+            g.pop(name, None)
+
     with app.app_context():
         reset_schema()
         db.create_all()

@@ -40,8 +40,6 @@ from planner.organisations.models import Membership, Organisation, Role
 
 bp = Blueprint("accounts", __name__)
 
-DASHBOARD_PATH = "/manage/"
-
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
@@ -111,7 +109,7 @@ def form_errors_from(form, error: ValidationError) -> None:
 def login():
     next_path = safe_next(request.values.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_path or DASHBOARD_PATH)
+        return redirect(next_path or url_for("manage.dashboard"))
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
@@ -119,7 +117,7 @@ def login():
         if user is not None:
             login_user(user)
             db.session.commit()
-            return redirect(next_path or DASHBOARD_PATH)
+            return redirect(next_path or url_for("manage.dashboard"))
         failed = True
     elif request.method == "POST":
         failed = True
@@ -151,7 +149,7 @@ def change_password():
         else:
             db.session.commit()
             flash(_("Your password has been changed."), "info")
-            return redirect(DASHBOARD_PATH)
+            return redirect(url_for("manage.dashboard"))
     return render_template("accounts/password.html", form=form)
 
 
@@ -198,7 +196,7 @@ def accept_invitation(token: str):
             operations.accept_as_existing_user(invitation, existing)
             db.session.commit()
             flash(_("Welcome! You have joined the organisation."), "info")
-            return redirect(DASHBOARD_PATH)
+            return redirect(url_for("manage.dashboard"))
         return render_template(
             "accounts/accept_existing.html",
             invitation=invitation,
@@ -221,7 +219,7 @@ def accept_invitation(token: str):
                 logout_user()
             login_user(user)
             flash(_("Welcome! Your account is ready."), "info")
-            return redirect(DASHBOARD_PATH)
+            return redirect(url_for("manage.dashboard"))
     return render_template("accounts/accept.html", invitation=invitation, form=form)
 
 

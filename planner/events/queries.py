@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from planner.db import now_utc
 from planner.events.models import PUBLIC_STATUSES, Event, EventOrganisation, EventStatus
@@ -52,3 +52,47 @@ def clashes(
     if exclude_event_id is not None:
         query = query.where(Event.id != exclude_event_id)
     return query
+
+
+def clashing_pairs(event_ids: Select, now: datetime | None = None) -> Select[tuple[Event, Event]]:
+    """(event, other) pairs: each not-yet-over, not-cancelled event among `event_ids` with a
+    scheduled or postponed other event at the same venue at an overlapping time."""
+    now = now or now_utc()
+    other = aliased(Event, name="other_event")
+    return (
+        select(Event, other)
+        .join(
+            other,
+            and_(
+                other.venue_id == Event.venue_id,
+                other.id != Event.id,
+                other.status.in_((EventStatus.SCHEDULED, EventStatus.POSTPONED)),
+                other.starts_at < Event.ends_at,
+                or_(other.ends_at > Event.starts_at, other.starts_at == Event.starts_at),
+            ),
+        )
+        .where(
+            Event.id.in_(event_ids),
+            Event.status != EventStatus.CANCELLED,
+            Event.ends_at >= now,
+        )
+        .options(
+            selectinload(Event.venue),
+            selectinload(Event.hosts).selectinload(EventOrganisation.organisation),
+            selectinload(other.hosts).selectinload(EventOrganisation.organisation),
+        )
+        .order_by(Event.starts_at, Event.id, other.starts_at, other.id)
+    )
+
+
+def events_on_day(day: date, also_visible: Select | None = None) -> Select[tuple[Event]]:
+    """Events held on `day` (a local date at their venue): the public ones, plus the drafts
+    among `also_visible` (the ids the reader may edit)."""
+    visible = Event.status.in_(PUBLIC_STATUSES)
+    if also_visible is not None:
+        visible = or_(visible, Event.id.in_(also_visible))
+    return (
+        with_details(select(Event))
+        .where(Event.local_start_date <= day, Event.local_end_date >= day, visible)
+        .order_by(Event.starts_at, Event.id)
+    )

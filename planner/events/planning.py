@@ -1,0 +1,239 @@
+"""The rules behind the planning forms: suggested titles, local times, hosts, allowed steps.
+
+Views and forms call these; the lifecycle itself (publish, postpone, …) is in operations.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time
+from typing import Any
+
+from flask_babel import force_locale, get_translations, gettext, lazy_gettext
+from sqlalchemy import select
+
+from planner.accounts.permissions import can_plan_for, plannable_organisations
+from planner.commemorations.models import Commemoration
+from planner.db import ValidationError
+from planner.events.models import Event, EventKind, EventStatus
+from planner.events.queries import clashes
+from planner.extensions import db
+from planner.formatting import ordinal
+from planner.organisations.models import Organisation
+from planner.timeutil import local_to_utc
+from planner.venues.models import Venue
+
+# The languages the planning form offers a title and a description in.
+FORM_LANGUAGES = ("en", "et", "lv", "lt")
+# The language of each country whose language the interface speaks.
+COUNTRY_LANGUAGES = {"EE": "et", "LV": "lv", "LT": "lt"}
+
+KIND_LABELS = {
+    EventKind.VIGIL: lazy_gettext("Vigil"),
+    EventKind.FLOWER_LAYING: lazy_gettext("Flower-laying"),
+    EventKind.CANDLE_LIGHTING: lazy_gettext("Candle lighting"),
+    EventKind.MEMORIAL_SERVICE: lazy_gettext("Memorial service"),
+    EventKind.READING_OF_NAMES: lazy_gettext("Reading of names"),
+    EventKind.PROCESSION: lazy_gettext("Procession"),
+    EventKind.EXHIBITION_OPENING: lazy_gettext("Exhibition opening"),
+    EventKind.SCREENING: lazy_gettext("Screening"),
+    EventKind.LECTURE: lazy_gettext("Lecture"),
+    EventKind.OTHER: lazy_gettext("Other"),
+}
+
+STATUS_LABELS = {
+    EventStatus.DRAFT: lazy_gettext("Draft (not public)"),
+    EventStatus.SCHEDULED: lazy_gettext("Published"),
+    EventStatus.POSTPONED: lazy_gettext("Postponed"),
+    EventStatus.CANCELLED: lazy_gettext("Cancelled"),
+}
+
+LANGUAGE_NAMES = {
+    "en": lazy_gettext("English"),
+    "et": lazy_gettext("Estonian"),
+    "lv": lazy_gettext("Latvian"),
+    "lt": lazy_gettext("Lithuanian"),
+}
+
+_TITLE_WITH_ANNIVERSARY = "%(kind)s — %(ordinal)s anniversary of %(name)s"
+_TITLE_WITHOUT_ANNIVERSARY = "%(kind)s — %(name)s"
+# For an event of no named kind, the anniversary alone.
+_ANNIVERSARY_ONLY = "%(ordinal)s anniversary of %(name)s"
+
+
+def venue_language(venue: Venue | None) -> str | None:
+    """The language of the venue's country, when the form offers it (LV -> lv)."""
+    if venue is None:
+        return None
+    return COUNTRY_LANGUAGES.get(venue.country)
+
+
+def _translated(msgid: str) -> bool:
+    return get_translations().gettext(msgid) != msgid
+
+
+def suggest_title(
+    commemoration: Commemoration,
+    day: date,
+    lang: str = "en",
+    kind: EventKind | str = EventKind.VIGIL,
+) -> str:
+    """A title naming the kind and the anniversary, e.g.
+    'Vigil — 86th anniversary of the June deportation of 1941'."""
+    kind = EventKind(kind)
+    with force_locale(lang):
+        name = commemoration.display_name(lang)
+        if lang == "en" and not name.lower().startswith("the "):
+            name = f"the {name}"
+        number = commemoration.anniversary(day)
+        kind_label = str(KIND_LABELS[kind])
+        if kind == EventKind.OTHER:
+            if number is None:
+                return commemoration.display_name(lang)
+            return gettext(_ANNIVERSARY_ONLY, ordinal=ordinal(number, lang), name=name)
+        if number is None:
+            return gettext(_TITLE_WITHOUT_ANNIVERSARY, kind=kind_label, name=name)
+        return gettext(
+            _TITLE_WITH_ANNIVERSARY, kind=kind_label, ordinal=ordinal(number, lang), name=name
+        )
+
+
+def suggested_titles(
+    commemoration: Commemoration,
+    day: date,
+    kind: EventKind | str,
+    languages: Iterable[str] = FORM_LANGUAGES,
+) -> dict[str, str]:
+    """Suggested titles in English and in each language whose wording has been translated
+    (an untranslated suggestion would put English words in a Latvian field)."""
+    titles = {}
+    for lang in languages:
+        if lang != "en":
+            with force_locale(lang):
+                if not _translated(_TITLE_WITH_ANNIVERSARY):
+                    continue
+        titles[lang] = suggest_title(commemoration, day, lang, kind)
+    return titles
+
+
+def local_instants(
+    day: date, start: time, end: time, zone: str, end_day: date | None = None
+) -> tuple[datetime, datetime]:
+    """The UTC start and end of an event given as local date and times at the venue.
+
+    A time skipped or repeated by a clock change is refused (with local_to_utc's explanation);
+    the end must come after the start. Errors name the form field at fault.
+    """
+    end_day = end_day or day
+    if end_day < day:
+        raise ValidationError("end_day", gettext("The end date is before the start date."))
+    starts_at = local_to_utc(day, start, zone, "start_time")
+    ends_at = local_to_utc(end_day, end, zone, "end_time")
+    if ends_at <= starts_at:
+        raise ValidationError(
+            "end_time",
+            gettext(
+                "The event must end after it starts. If it ends after midnight, "
+                "give the day it ends too."
+            ),
+        )
+    return starts_at, ends_at
+
+
+def check_title_languages(title: Mapping[str, str], venue: Venue | None) -> None:
+    """A title in English or in the language of the venue's country is required."""
+    needed = ["en"]
+    local = venue_language(venue)
+    if local:
+        needed.append(local)
+    if any((title.get(lang) or "").strip() for lang in needed):
+        return
+    if local:
+        message = gettext(
+            "Give the title in English or in %(language)s (the language of the venue's country).",
+            language=LANGUAGE_NAMES[local],
+        )
+    else:
+        message = gettext("Give the title in English.")
+    raise ValidationError("title_en", message)
+
+
+def merge_texts(
+    old: Mapping[str, str] | None, new: Mapping[str, str], languages: Sequence[str]
+) -> dict[str, str]:
+    """Texts from the form for its languages, keeping those the form does not show."""
+    merged = {lang: text for lang, text in (old or {}).items() if lang not in languages}
+    merged.update({lang: text for lang, text in new.items() if text and text.strip()})
+    return merged
+
+
+def resolve_hosts(
+    user: Any,
+    host: Organisation | None,
+    cohosts: Sequence[Organisation] = (),
+    event: Event | None = None,
+) -> list[Organisation]:
+    """The organising groups, host first. The host must be one the user plans for (or stay
+    the event's current host); any organisation may be named a co-host."""
+    if host is None:
+        raise ValidationError("organisation", gettext("Choose the organising group."))
+    allowed = set(db.session.execute(plannable_organisations(user)).scalars())
+    if event is not None and event.hosts:
+        allowed.add(event.hosts[0].organisation)
+    if host not in allowed:
+        raise ValidationError(
+            "organisation", gettext("You can only plan events for your own organisations.")
+        )
+    if event is not None and event.hosts:
+        current = event.hosts[0].organisation
+        # A co-host's member edits the event, but does not take it over.
+        if host != current and not can_plan_for(user, current):
+            raise ValidationError(
+                "organisation",
+                gettext(
+                    "Only members of %(name)s, the main organiser, can change the main organiser.",
+                    name=current.display_name(),
+                ),
+            )
+    return [host, *(cohost for cohost in dict.fromkeys(cohosts) if cohost != host)]
+
+
+def available_actions(event: Event) -> frozenset[str]:
+    """The lifecycle steps the event's status allows (the others are neither offered nor done)."""
+    actions = {"edit", "preview"}
+    if event.status == EventStatus.DRAFT:
+        actions.add("publish")
+        if event.published_at is None:
+            actions.add("delete")
+    if event.status in (EventStatus.SCHEDULED, EventStatus.POSTPONED):
+        actions.update({"postpone", "cancel"})
+    if event.status == EventStatus.CANCELLED:
+        actions.add("restore")
+    if event.commemoration_id is not None:
+        actions.add("plan_again")
+    return frozenset(actions)
+
+
+def moves(event: Event, venue_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether an edit changes the event's place or time."""
+    return (event.venue_id, event.starts_at, event.ends_at) != (venue_id, starts_at, ends_at)
+
+
+def find_clashes(
+    venue: Venue, starts_at: datetime, ends_at: datetime, exclude: Event | None = None
+) -> list[Event]:
+    """Published events (scheduled or postponed) at the venue overlapping the given time."""
+    query = clashes(venue.id, starts_at, ends_at, exclude.id if exclude is not None else None)
+    return list(db.session.execute(query).scalars())
+
+
+def by_slugs(model: type, slugs: Iterable[str]) -> list[Any]:
+    """Rows of `model` with these slugs, in the order given; unknown slugs are left out."""
+    wanted = [slug for slug in slugs if slug]
+    if not wanted:
+        return []
+    found = {
+        row.slug: row
+        for row in db.session.execute(select(model).where(model.slug.in_(wanted))).scalars()
+    }
+    return [found[slug] for slug in wanted if slug in found]
