@@ -65,9 +65,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from planner.api.views import bp as api_bp
+    from planner.embed.views import bp as embed_bp
     from planner.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(embed_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -88,6 +92,9 @@ def register_request_hooks(app: Flask) -> None:
     def remember_language(response):
         # A reader who picks a language with ?lang= keeps it on the next pages.
         chosen = request.args.get("lang")
+        # The API's and the embed's `lang` is the caller's choice, not the reader's preference.
+        if request.blueprint in ("api", "embed"):
+            return response
         if chosen in app.config["LANGUAGES"] and request.cookies.get("lang") != chosen:
             response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
         return response
