@@ -24,6 +24,19 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter given empty (`?lang=`) counts as not given."""
+    return {"anyOf": [schema, {"type": "string", "const": ""}]}
+
+
+def _country_pattern() -> str:
+    """Exactly the ISO 3166-1 codes the API knows, in either case (lv, LV, Lv)."""
+    from planner.countries import _country_codes
+
+    codes = sorted(_country_codes())
+    return "^(?:" + "|".join(f"[{a}{a.lower()}][{b}{b.lower()}]" for a, b in codes) + ")$"
+
+
 STRING = {"type": "string"}
 URL = {"type": "string", "format": "uri"}
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}
@@ -36,27 +49,27 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "in": "query",
         "description": "The language of titles and names; content falls back to English, "
         "then to the language it was written in.",
-        "schema": {"type": "string", "enum": list(LANGUAGES), "default": "en"},
+        "schema": _or_empty({"type": "string", "enum": list(LANGUAGES), "default": "en"}),
     },
     "page": {
         "name": "page",
         "in": "query",
         "description": "The page, from 1. A page past the end is an empty list.",
-        "schema": {"type": "integer", "minimum": 1, "default": 1},
+        "schema": _or_empty({"type": "integer", "minimum": 1, "default": 1}),
     },
     "per_page": {
         "name": "per_page",
         "in": "query",
         "description": f"Items per page (default {DEFAULT_PER_PAGE}); a value over "
         f"{MAX_PER_PAGE} is clamped to {MAX_PER_PAGE}, and the answer says which was used.",
-        "schema": {"type": "integer", "minimum": 1, "default": DEFAULT_PER_PAGE},
+        "schema": _or_empty({"type": "integer", "minimum": 1, "default": DEFAULT_PER_PAGE}),
     },
     "country": {
         "name": "country",
         "in": "query",
         "description": "Events at venues in this country: an ISO 3166-1 alpha-2 code, in "
         "either case. A code that names no country is a 400.",
-        "schema": {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+        "schema": _or_empty({"type": "string", "pattern": _country_pattern()}),
     },
     "commemoration": {
         "name": "commemoration",
@@ -80,28 +93,30 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "name": "from",
         "in": "query",
         "description": "Events not over before this local date (YYYY-MM-DD).",
-        "schema": {"type": "string", "format": "date"},
+        "schema": _or_empty({"type": "string", "format": "date"}),
     },
     "to": {
         "name": "to",
         "in": "query",
         "description": "Events starting on or before this local date (YYYY-MM-DD); it must not "
         "be before `from`.",
-        "schema": {"type": "string", "format": "date"},
+        "schema": _or_empty({"type": "string", "format": "date"}),
     },
     "q": {
         "name": "q",
         "in": "query",
         "description": "Text searched in titles and descriptions, in every language; control "
         "characters are refused.",
-        "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00-\\x1f]*$"},
     },
     "when": {
         "name": "when",
         "in": "query",
         "description": "`upcoming` (the default: events not yet over, soonest first) or `past` "
         "(the archive, most recent first).",
-        "schema": {"type": "string", "enum": ["upcoming", "past"], "default": "upcoming"},
+        "schema": _or_empty(
+            {"type": "string", "enum": ["upcoming", "past"], "default": "upcoming"}
+        ),
     },
     "slug": {
         "name": "slug",

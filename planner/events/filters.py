@@ -96,12 +96,14 @@ class EventFilters:
             raw["to"] = args["to"]
         if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
             raise BadParameter("to", "must not be before 'from'")
-        text = (args.get("q") or "").strip()
+        given = args.get("q") or ""
+        if len(given) > MAX_QUERY_LENGTH:
+            raise BadParameter("q", f"use at most {MAX_QUERY_LENGTH} characters")
+        # PostgreSQL refuses NUL in text; no control character is searchable text anyway.
+        if any(ord(char) < 32 for char in given):
+            raise BadParameter("q", "control characters are not searchable text")
+        text = given.strip()
         if text:
-            if len(text) > MAX_QUERY_LENGTH:
-                raise BadParameter("q", f"use at most {MAX_QUERY_LENGTH} characters")
-            if any(ord(char) < 32 for char in text):
-                raise BadParameter("q", "control characters are not searchable text")
             filters.text = text
             raw["q"] = text
         when = args.get("when")
