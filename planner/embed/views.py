@@ -30,11 +30,15 @@ def events():
     filters = EventFilters.from_args(request.args)
     query = filters.apply(past_events() if filters.past else upcoming_events())
     listed = db.session.execute(query.limit(options.limit)).scalars().all()
+    scopes = [found.display_name() for found in (filters.organisation, filters.venue) if found]
+    if filters.commemoration is not None:
+        scopes.append(filters.commemoration.display_name())
     return render_template(
         "embed/events.html",
         events=listed,
         filters=filters,
         options=options,
+        scopes=scopes,
         all_events_url=events_listing_url(filters.raw),
         feed_url=calendar_feed_url(filters.raw),
         event_url=event_url,
