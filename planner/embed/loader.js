@@ -62,6 +62,8 @@
     frame.setAttribute("width", "100%");
     frame.setAttribute("height", String(FALLBACK_HEIGHT));
     frame.style.border = "0";
+    frame.style.padding = "0";
+    frame.style.boxSizing = "content-box";
     frame.style.display = "block";
     frame.style.width = "100%";
     // Until (unless) the listing reports its height, a fixed height it can scroll in.

@@ -90,6 +90,11 @@ def _parse_frame(raw: str | None) -> str | None:
     return raw
 
 
+def frame_id(raw: str | None) -> str | None:
+    """The frame's name if it is a valid one, else None (for pages that must not fail)."""
+    return raw if raw and _FRAME_ID.fullmatch(raw) else None
+
+
 def _channels(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 

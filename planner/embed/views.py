@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from planner.embed.options import EmbedOptions
+from planner.embed.options import EmbedOptions, frame_id
 from planner.embed.snippets import embed_snippets
 from planner.events.filters import EventFilters
 from planner.events.queries import past_events, upcoming_events
@@ -85,6 +85,7 @@ def frame_error(error: HTTPException) -> tuple[str, int]:
             title=error.name,
             detail=getattr(error, "detail", None) or error.description,
             parameter=getattr(error, "parameter", None),
+            frame=frame_id(request.args.get("frame")),
         ),
         error.code or 500,
     )
