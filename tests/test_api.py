@@ -368,3 +368,20 @@ def test_the_api_sets_no_language_cookie(client, app):
     make_commemoration()
     response = client.get("/api/v1/commemorations?lang=lv")
     assert "Set-Cookie" not in response.headers
+
+
+def test_a_page_of_events_costs_the_same_queries_whatever_its_size(client, app, count_queries):
+    def queries_for_listing() -> int:
+        with count_queries() as statements:
+            assert client.get("/api/v1/events?per_page=100").status_code == 200
+        return len(statements)
+
+    make_event(commemoration=make_commemoration(), starts_at=FUTURE)
+    few = queries_for_listing()
+    for day in range(1, 8):
+        make_event(
+            organisations=[make_organisation(), make_organisation()],
+            commemoration=make_commemoration(slug=f"day-{day}"),
+            starts_at=FUTURE + timedelta(days=day),
+        )
+    assert queries_for_listing() == few

@@ -294,3 +294,51 @@ def test_the_snippet_box_escapes_what_it_is_given(app):
     assert "<script>alert(1)" not in page
     with app.test_request_context("/"), pytest.raises(ValueError):
         _render_box("password", "x")
+
+
+def test_the_listing_costs_the_same_queries_whatever_its_size(client, app, count_queries):
+    def queries_for_listing() -> int:
+        with count_queries() as statements:
+            assert client.get("/embed/events?limit=50").status_code == 200
+        return len(statements)
+
+    make_event(commemoration=make_commemoration(), starts_at=FUTURE)
+    few = queries_for_listing()
+    for day in range(1, 8):
+        make_event(
+            organisations=[make_organisation(), make_organisation()],
+            commemoration=make_commemoration(slug=f"day-{day}"),
+            starts_at=FUTURE + timedelta(days=day),
+        )
+    assert queries_for_listing() == few
+
+
+@pytest.mark.java
+def test_the_listing_and_its_error_page_are_valid_html(client, app, tmp_path, node):
+    import json
+    import shutil
+    import subprocess
+
+    from tests.conftest import ROOT, require
+
+    require(shutil.which("java") is not None, "Java is needed for the Nu HTML Checker")
+    make_event(title={"en": "Vigil & <candles>"}, status="cancelled", starts_at=FUTURE)
+    files = []
+    for name, query in [("listing", "?accent=6b2230&frame=a-1"), ("error", "?limit=0")]:
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(client.get("/embed/events" + query).get_data())
+        files.append(str(path))
+    with app.test_request_context("/organisations/helsinki-86"):
+        make_organisation(slug="helsinki-86")
+        box = tmp_path / "box.html"
+        box.write_text(_render_box("organisation", "helsinki-86"))
+        files.append(str(box))
+    checker = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    result = subprocess.run(
+        ["java", "-jar", str(checker), "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    assert [m for m in messages if m["type"] in ("error", "non-document-error")] == []

@@ -29,7 +29,8 @@ def partner_site() -> Iterator[tuple[dict[str, str], str]]:
         if body is None:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found"]
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        kind = "text/javascript" if environ["PATH_INFO"].endswith(".js") else "text/html"
+        start_response("200 OK", [("Content-Type", f"{kind}; charset=utf-8")])
         return [body.encode()]
 
     server = make_server("127.0.0.1", 0, serve, threaded=True)
@@ -87,6 +88,7 @@ def test_two_snippets_on_a_partner_page_show_their_own_events_and_fit_them(
 <html lang="en"><head><meta charset="utf-8"><title>A partner museum</title></head>
 <body>
   <h1>Remembrance at the museum</h1>
+  <script src="/widgets/embed.js"></script>
   <section id="first">
     <script src="{live_server}/embed.js" data-organisation="helsinki-86" async></script>
   </section>
@@ -102,9 +104,17 @@ def test_two_snippets_on_a_partner_page_show_their_own_events_and_fit_them(
     <iframe id="home-frame" src="{live_server}/" title="Not an embed"></iframe>
   </section>
 </body></html>"""
+    # The partner's own script of the same file name is none of the loader's business.
+    pages["/widgets/embed.js"] = "window.partnerWidget = true;"
     page.goto(f"{partner}/events.html")
     page.wait_for_function(
         "() => document.querySelectorAll('iframe.remembrance-planner-embed').length === 2"
+    )
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.partnerWidget") is True
+    assert page.eval_on_selector_all("iframe.remembrance-planner-embed", "f => f.length") == 2
+    assert (
+        page.eval_on_selector("script[src='/widgets/embed.js']", "s => s.dataset.embedded") is None
     )
     first_frame, second_frame = (
         handle.content_frame()

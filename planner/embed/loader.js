@@ -73,9 +73,21 @@
     script.parentNode.insertBefore(frame, script.nextSibling);
   }
 
-  if (document.currentScript) {
-    insert(document.currentScript);
+  function address(script) {
+    var url = new URL(script.src, document.baseURI);
+    return url.origin + url.pathname;
   }
-  // Async copies of this script may run once for several tags: take every tag not yet done.
-  Array.prototype.forEach.call(document.querySelectorAll("script[src]"), insert);
+
+  var current = document.currentScript;
+  var own = current && current.src ? address(current) : null;
+  if (current) {
+    insert(current);
+  }
+  // Async tags for the same script may share one run: take every such tag not yet done (ours
+  // only, not another site's script that happens to be called embed.js).
+  Array.prototype.forEach.call(document.querySelectorAll("script[src]"), function (script) {
+    if (own === null || address(script) === own) {
+      insert(script);
+    }
+  });
 })();
