@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from planner.errors import BadParameter
@@ -18,7 +19,12 @@ def parse_lang(args: MultiDict) -> str:
     """The `lang` parameter: one of the service's languages, English when absent."""
     lang = args.get("lang") or "en"
     if lang not in LANGUAGES:
-        raise BadParameter("lang", f"{lang!r} is not one of {', '.join(LANGUAGES)}")
+        raise BadParameter(
+            "lang",
+            gettext(
+                "%(value)r is not one of: %(choices)s", value=lang, choices=", ".join(LANGUAGES)
+            ),
+        )
     return lang
 
 
@@ -30,9 +36,11 @@ def parse_per_page(args: MultiDict) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise BadParameter("per_page", f"{raw!r} is not a whole number") from None
+        raise BadParameter(
+            "per_page", gettext("%(value)r is not a whole number", value=raw)
+        ) from None
     if value < 1:
-        raise BadParameter("per_page", "must be 1 or more")
+        raise BadParameter("per_page", gettext("must be 1 or more"))
     return min(value, MAX_PER_PAGE)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, request
+from flask_babel import gettext
 from sqlalchemy import Select, func, select
 
 from planner.api.openapi import openapi_document
@@ -86,12 +87,12 @@ def paginated(query: Select, render: Callable[[Any], dict[str, Any]]) -> Respons
     return response
 
 
-def _by_slug(query: Select, slug: str, what: str) -> Any:
+def _by_slug(query: Select, slug: str) -> Any:
     found = None
     if SLUG_PATTERN.fullmatch(slug) and len(slug) <= SLUG_MAX_LENGTH:
         found = db.session.execute(query).scalar_one_or_none()
     if found is None:
-        abort(404, description=f"No {what} has the slug {slug!r}.")
+        abort(404, description=gettext("Nothing here has the slug %(slug)r.", slug=slug))
     return found
 
 
@@ -106,7 +107,7 @@ def list_events():
 @bp.get("/events/<slug>")
 def show_event(slug: str):
     lang = parse_lang(request.args)
-    event = _by_slug(public_events().where(Event.slug == slug), slug, "public event")
+    event = _by_slug(public_events().where(Event.slug == slug), slug)
     return json_response(event_json(event, lang))
 
 
@@ -121,7 +122,7 @@ def list_commemorations():
 def show_commemoration(slug: str):
     lang = parse_lang(request.args)
     query = select(Commemoration).where(Commemoration.slug == slug)
-    return json_response(commemoration_json(_by_slug(query, slug, "commemoration"), lang))
+    return json_response(commemoration_json(_by_slug(query, slug), lang))
 
 
 @bp.get("/venues")

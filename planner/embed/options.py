@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from planner.errors import BadParameter
@@ -53,9 +54,9 @@ def _parse_limit(raw: str | None) -> int:
     try:
         limit = int(raw)
     except ValueError:
-        raise BadParameter("limit", f"{raw!r} is not a whole number") from None
+        raise BadParameter("limit", gettext("%(value)r is not a whole number", value=raw)) from None
     if not 1 <= limit <= MAX_LIMIT:
-        raise BadParameter("limit", f"use a number from 1 to {MAX_LIMIT}")
+        raise BadParameter("limit", gettext("use a number from 1 to %(max)d", max=MAX_LIMIT))
     return limit
 
 
@@ -63,7 +64,10 @@ def _parse_choice(name: str, raw: str | None, choices: tuple[str, ...]) -> str |
     if raw is None or raw == "":
         return None
     if raw not in choices:
-        raise BadParameter(name, f"{raw!r} is not one of: {', '.join(choices)}")
+        raise BadParameter(
+            name,
+            gettext("%(value)r is not one of: %(choices)s", value=raw, choices=", ".join(choices)),
+        )
     return raw
 
 
@@ -74,7 +78,11 @@ def parse_accent(raw: str | None) -> str | None:
     match = _HEX.fullmatch(raw.strip())
     if match is None:
         raise BadParameter(
-            "accent", f"{raw!r} is not a colour; write it as six hexadecimal digits, e.g. 6b2230"
+            "accent",
+            gettext(
+                "%(value)r is not a colour; write it as six hexadecimal digits, e.g. 6b2230",
+                value=raw,
+            ),
         )
     digits = match.group(1).lower()
     if len(digits) == 3:
@@ -86,7 +94,7 @@ def _parse_frame(raw: str | None) -> str | None:
     if raw is None or raw == "":
         return None
     if not _FRAME_ID.fullmatch(raw):
-        raise BadParameter("frame", "use up to 64 letters, digits, hyphens or underscores")
+        raise BadParameter("frame", gettext("use up to 64 letters, digits, hyphens or underscores"))
     return raw
 
 
