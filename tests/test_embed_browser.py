@@ -148,6 +148,28 @@ def test_two_snippets_on_a_partner_page_show_their_own_events_and_fit_them(
     # The frame's accessible name comes from the listing once it reports.
     assert page.eval_on_selector("#second iframe", "f => f.title").startswith("Remembrance events")
 
+    # Forged sizes are ignored: from the partner page itself (wrong origin), and from our
+    # other frame naming the first one (wrong source).
+    first_id = page.eval_on_selector(
+        "#first iframe", "f => new URL(f.src).searchParams.get('frame')"
+    )
+    listen = """() => { window.delivered = new Promise(resolve => window.addEventListener(
+        'message', event => { if (event.data === 'done') resolve(); })); }"""
+    forge = """([target, id]) => {
+        target = target === 'parent' ? window.parent : window;
+        target.postMessage({type: 'remembrance-planner:height', height: 7, id: id}, '*');
+        target.postMessage('done', '*');
+    }"""
+    page.evaluate(listen)
+    page.evaluate(forge, ["self", first_id])
+    page.evaluate("() => window.delivered")
+    page.evaluate(listen)
+    second_frame.evaluate(forge, ["parent", first_id])
+    page.evaluate("() => window.delivered")
+    assert page.eval_on_selector(
+        "#first iframe", "f => f.getBoundingClientRect().height"
+    ) == pytest.approx(heights[0])
+
     for frame in (first_frame, second_frame):
         targets = frame.eval_on_selector_all("a", "links => links.map(a => a.target)")
         assert targets and set(targets) == {"_blank"}
