@@ -72,7 +72,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from planner.accounts.views import bp as accounts_bp
     from planner.admin.views import bp as admin_bp
+    from planner.api.views import bp as api_bp
     from planner.commemorations.views import bp as commemorations_bp
+    from planner.embed.views import bp as embed_bp
     from planner.events.views import bp as events_bp
     from planner.feeds.views import bp as feeds_bp
     from planner.manage.views import bp as manage_bp
@@ -89,6 +91,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(embed_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -107,9 +111,11 @@ def register_commands(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def remember_language(response):
-        # A reader who picks a language with ?lang= keeps it on the next pages (not for feeds,
-        # embeds' parents or API clients, which name their language every time).
+        # A reader who picks a language with ?lang= keeps it on the next pages. A feed's, an
+        # embed's or the API's `lang` is the caller's choice, not the reader's preference.
         chosen = request.args.get("lang")
+        if request.blueprint in ("api", "embed"):
+            return response
         if (
             response.mimetype == "text/html"
             and chosen in app.config["LANGUAGES"]

@@ -61,6 +61,11 @@ def _handle_http(error: HTTPException):
             ),
             status,
         )
+    if status == 405 and getattr(error, "valid_methods", None):
+        from flask import make_response
+
+        response = make_response(response)
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     if status == 429 or (error.response is not None and error.response.headers.get("Retry-After")):
         from flask import make_response
 

@@ -16,6 +16,7 @@ from planner.errors import BadParameter
 from planner.events.models import Event, EventOrganisation
 from planner.extensions import db
 from planner.organisations.models import Organisation
+from planner.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 from planner.venues.models import Venue
 
 FILTER_NAMES = ("country", "commemoration", "organisation", "venue", "from", "to", "q", "when")
@@ -43,6 +44,10 @@ def parse_page(args: MultiDict, name: str = "page") -> int:
 
 
 def _lookup(model: type, name: str, slug: str) -> Any:
+    # A value that cannot be a slug names nothing; it never reaches the database (PostgreSQL
+    # refuses NUL characters in text).
+    if not SLUG_PATTERN.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
+        abort(404, description=f"No {name} has the slug {slug!r}.")
     found = db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
     if found is None:
         abort(404, description=f"No {name} has the slug {slug!r}.")
@@ -91,10 +96,14 @@ class EventFilters:
             raw["to"] = args["to"]
         if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
             raise BadParameter("to", "must not be before 'from'")
-        text = (args.get("q") or "").strip()
+        given = args.get("q") or ""
+        if len(given) > MAX_QUERY_LENGTH:
+            raise BadParameter("q", f"use at most {MAX_QUERY_LENGTH} characters")
+        # PostgreSQL refuses NUL in text; no control character is searchable text anyway.
+        if any(ord(char) < 32 for char in given):
+            raise BadParameter("q", "control characters are not searchable text")
+        text = given.strip()
         if text:
-            if len(text) > MAX_QUERY_LENGTH:
-                raise BadParameter("q", f"use at most {MAX_QUERY_LENGTH} characters")
             filters.text = text
             raw["q"] = text
         when = args.get("when")
