@@ -5,8 +5,6 @@ The one place user Markdown becomes HTML; templates use the `markdown` filter.
 
 from __future__ import annotations
 
-from html import unescape
-
 import nh3
 from flask import Flask
 from markdown_it import MarkdownIt
@@ -62,14 +60,6 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="nofollow noopener noreferrer",
     )
     return Markup(cleaned)  # sanitised above by the allow-list
-
-
-def markdown_to_text(text: str | None) -> str:
-    """The plain text of a Markdown text (for calendars and structured data): no markup."""
-    if not text:
-        return ""
-    html = _markdown.render(text)
-    return unescape(nh3.clean(html, tags=set())).strip()
 
 
 def register_markdown_filter(app: Flask) -> None:

@@ -1,54 +1,63 @@
-"""Absolute links to the public pages and feeds, built from the public URL contract.
+"""Absolute URLs: the one place that knows the public base address.
 
-Kept in one place so that the embed and the API link to pages built elsewhere by their fixed
-paths (/events/<slug>, /events/<slug>.ics, ...) rather than by endpoint names.
+Feeds, the embed, the API and the pages' canonical links all hand out absolute URLs. They use
+SITE_URL when it is configured, so that the same data gives the same bytes on every host (feed
+ETags depend on it), and the request's own address otherwise.
 """
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, url_for
 
 
 def site_root() -> str:
-    """The public base URL: the current request's, else the configured SITE_URL."""
+    """The public base URL without a trailing slash: SITE_URL, else the current request's."""
+    configured = current_app.config.get("SITE_URL") or ""
+    if configured:
+        return configured.rstrip("/")
     if has_request_context():
         return request.url_root.rstrip("/")
-    return (current_app.config.get("SITE_URL") or "").rstrip("/")
+    return ""
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """The absolute URL of an endpoint on the public base URL."""
+    return site_root() + url_for(endpoint, **values)
 
 
 def public_url(path: str, query: dict[str, str] | None = None) -> str:
-    """An absolute URL for a path of the public contract, e.g. public_url('/events/x')."""
-    url = site_root() + path
+    """The absolute URL of a path, with an optional query (kept in the order given)."""
+    url = site_root() + "/" + path.lstrip("/")
     if query:
         url += "?" + urlencode(query)
     return url
 
 
 def event_url(slug: str) -> str:
-    return public_url(f"/events/{quote(slug)}")
+    return absolute_url("events.show", slug=slug)
 
 
 def event_ics_url(slug: str) -> str:
-    return public_url(f"/events/{quote(slug)}.ics")
+    return absolute_url("feeds.event", slug=slug)
 
 
 def commemoration_url(slug: str) -> str:
-    return public_url(f"/commemorations/{quote(slug)}")
+    return absolute_url("commemorations.show", slug=slug)
 
 
 def venue_url(slug: str) -> str:
-    return public_url(f"/venues/{quote(slug)}")
+    return absolute_url("venues.show", slug=slug)
 
 
 def organisation_url(slug: str) -> str:
-    return public_url(f"/organisations/{quote(slug)}")
+    return absolute_url("organisations.show", slug=slug)
 
 
 def events_listing_url(filters: dict[str, str] | None = None) -> str:
-    return public_url("/events", filters)
+    return absolute_url("events.index", **(filters or {}))
 
 
 def calendar_feed_url(filters: dict[str, str] | None = None) -> str:
-    return public_url("/calendar.ics", filters)
+    return absolute_url("feeds.calendar", **(filters or {}))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from planner.commemorations.models import Commemoration
 from planner.events.models import EventKind
 from planner.extensions import db
-from planner.feeds.text import markdown_to_text, multi_line, one_line
+from planner.text import markdown_to_text, multi_line, one_line
 from tests.factories import (
     make_commemoration,
     make_event,

@@ -166,7 +166,8 @@ def test_json_ld_keeps_hostile_text_inside_its_script(client, app):
 def test_json_ld_description_is_plain_text(client, app):
     event = make_event(description={"en": "Bring a **candle** & [a flower](https://example.org)."})
     data = json_ld(text_of(client.get(f"/events/{event.slug}")))
-    assert data["description"] == "Bring a candle & a flower."
+    # The one plain-text rendering keeps link targets readable, as calendars show it too.
+    assert data["description"] == "Bring a candle & a flower (https://example.org)."
 
 
 def test_markdown_description_is_sanitised_and_keeps_links(client, app):

@@ -15,7 +15,7 @@ from planner.commemorations.queries import (
 )
 from planner.events.filters import parse_page
 from planner.extensions import db
-from planner.public.links import absolute_url
+from planner.urls import absolute_url
 
 bp = Blueprint("commemorations", __name__)
 

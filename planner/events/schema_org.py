@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from planner.events.models import Event, EventStatus
-from planner.markdown import markdown_to_text
+from planner.text import markdown_to_text
 
 SCHEMA = "https://schema.org/"
 

@@ -16,14 +16,10 @@ from planner.events.queries import past_events, public_events, upcoming_events
 from planner.events.schema_org import event_json_ld
 from planner.extensions import db
 from planner.i18n import current_language
-from planner.markdown import markdown_to_text
 from planner.organisations.models import Organisation
-from planner.public.links import (
-    absolute_url,
-    feed_url,
-    google_calendar_url,
-    outlook_calendar_url,
-)
+from planner.public.links import feed_url, google_calendar_url, outlook_calendar_url
+from planner.text import markdown_to_text
+from planner.urls import absolute_url
 from planner.venues.models import Venue
 
 bp = Blueprint("events", __name__)

@@ -28,9 +28,9 @@ from icalendar import Event as VEvent
 
 from planner.commemorations.models import Commemoration
 from planner.events.models import Event, EventKind, EventStatus, HostRole
-from planner.feeds.text import markdown_to_text, multi_line, one_line
-from planner.feeds.urls import commemoration_url, event_url, organisation_url
 from planner.formatting import clock, long_date
+from planner.text import markdown_to_text, multi_line, one_line
+from planner.urls import commemoration_url, event_url, organisation_url
 
 PRODID = "-//Remembrance Planner//Feeds 1.0//EN"
 FEED_LANGUAGES = ("en", "et", "lv", "lt")

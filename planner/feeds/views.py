@@ -23,8 +23,8 @@ from planner.extensions import db
 from planner.feeds import ical
 from planner.feeds.cache import cached_feed, feed_key
 from planner.feeds.queries import feed_events
-from planner.feeds.urls import absolute, base_url
 from planner.organisations.models import Organisation
+from planner.urls import absolute_url, event_url, public_url, site_root
 from planner.venues.models import Venue
 
 bp = Blueprint("feeds", __name__)
@@ -60,7 +60,7 @@ def _filter_args(drop: tuple[str, ...] = ()):
 
 def _with_query(path: str, args: dict[str, str]) -> str:
     query = urlencode(sorted(args.items()))
-    return absolute(path) + (f"?{query}" if query else "")
+    return public_url(path) + (f"?{query}" if query else "")
 
 
 def _past_days() -> int:
@@ -79,7 +79,7 @@ def _serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
         lang=lang,
         version=version,
         today=today,
-        base_url=base_url(),
+        base_url=site_root(),
         past_days=_past_days(),
     )
     body = cached_feed(key, lambda: build(lang, today))
@@ -255,7 +255,7 @@ def event(slug: str):
             [found],
             name=found.display_title(lang),
             description=description,
-            url=absolute(f"/events/{slug}"),
+            url=event_url(slug),
             source=_with_query(f"/events/{slug}.ics", {"lang": lang} if lang != "en" else {}),
             lang=lang,
         )
@@ -278,7 +278,7 @@ def commemorations():
             found.all(),
             name=name,
             description=description,
-            url=absolute("/commemorations"),
+            url=absolute_url("commemorations.index"),
             source=_with_query("/commemorations.ics", {"lang": lang} if lang != "en" else {}),
             lang=lang,
         )

@@ -11,7 +11,7 @@ from planner.events.models import Event
 from planner.events.queries import past_events, upcoming_events
 from planner.extensions import db
 from planner.organisations.models import Organisation
-from planner.public.links import absolute_url
+from planner.urls import absolute_url
 
 bp = Blueprint("organisations", __name__)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from flask import current_app, has_request_context, request, url_for
+from planner.urls import absolute_url, site_root
 
 FEED_PATHS = {
     "all": "/calendar.ics",
@@ -22,21 +22,6 @@ FEED_PATHS = {
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
 OUTLOOK_WEB = "https://outlook.live.com/calendar/0/deeplink/compose"
 OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb"
-
-
-def site_root() -> str:
-    """The public base URL without a trailing slash: SITE_URL, else the request's own host."""
-    configured = current_app.config.get("SITE_URL") or ""
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.url_root.rstrip("/")
-    return ""
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """An absolute URL for an endpoint, on the public base URL (canonical, stable across hosts)."""
-    return site_root() + url_for(endpoint, **values)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from planner.events.filters import EventFilters
 from planner.events.queries import upcoming_events
 from planner.extensions import db
-from planner.public.links import absolute_url
+from planner.urls import absolute_url
 from planner.venues.models import Venue
 
 bp = Blueprint("venues", __name__)

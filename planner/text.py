@@ -1,4 +1,7 @@
-"""User text made safe for iCalendar: control characters out, Markdown turned into plain text."""
+"""Plain text from user text: control characters out, Markdown turned into readable text.
+
+Used wherever markup cannot go: calendar feeds, structured data, calendar links.
+"""
 
 from __future__ import annotations
 
