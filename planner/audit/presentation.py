@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from planner.audit.models import AuditEntry
 from planner.commemorations.models import Commemoration
+from planner.events.labels import KIND_LABELS, STATUS_LABELS
 from planner.events.models import Event, EventKind, EventStatus
-from planner.events.planning import KIND_LABELS, LANGUAGE_NAMES, STATUS_LABELS
+from planner.events.planning import LANGUAGE_NAMES
 from planner.extensions import db
 from planner.formatting import babel_locale, clock, medium_date
 from planner.i18n import current_language

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from planner.events.models import EventKind
+from planner.events.models import EventKind, EventStatus
 
 KIND_LABELS = {
     EventKind.VIGIL: _l("Vigil"),
@@ -16,10 +16,19 @@ KIND_LABELS = {
     EventKind.EXHIBITION_OPENING: _l("Exhibition opening"),
     EventKind.SCREENING: _l("Screening"),
     EventKind.LECTURE: _l("Lecture"),
-    EventKind.OTHER: _l("Event"),
+    EventKind.OTHER: _l("Other"),
+}
+
+STATUS_LABELS = {
+    EventStatus.DRAFT: _l("Draft (not public)"),
+    EventStatus.SCHEDULED: _l("Published"),
+    EventStatus.POSTPONED: _l("Postponed"),
+    EventStatus.CANCELLED: _l("Cancelled"),
 }
 
 
 def kind_label(kind: EventKind) -> str:
-    """'Vigil', 'Flower-laying'… in the reader's language."""
-    return str(KIND_LABELS.get(kind, KIND_LABELS[EventKind.OTHER]))
+    """'Vigil', 'Flower-laying'… in the reader's language; an unnamed kind is an 'Event'."""
+    if kind == EventKind.OTHER or kind not in KIND_LABELS:
+        return str(_l("Event"))
+    return str(KIND_LABELS[kind])

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from planner.accounts.permissions import can_plan_for, plannable_organisations
 from planner.commemorations.models import Commemoration
 from planner.db import ValidationError
+from planner.events.labels import KIND_LABELS
 from planner.events.models import Event, EventKind, EventStatus
 from planner.events.queries import clashes
 from planner.extensions import db
@@ -27,26 +28,6 @@ from planner.venues.models import Venue
 FORM_LANGUAGES = ("en", "et", "lv", "lt")
 # The language of each country whose language the interface speaks.
 COUNTRY_LANGUAGES = {"EE": "et", "LV": "lv", "LT": "lt"}
-
-KIND_LABELS = {
-    EventKind.VIGIL: lazy_gettext("Vigil"),
-    EventKind.FLOWER_LAYING: lazy_gettext("Flower-laying"),
-    EventKind.CANDLE_LIGHTING: lazy_gettext("Candle lighting"),
-    EventKind.MEMORIAL_SERVICE: lazy_gettext("Memorial service"),
-    EventKind.READING_OF_NAMES: lazy_gettext("Reading of names"),
-    EventKind.PROCESSION: lazy_gettext("Procession"),
-    EventKind.EXHIBITION_OPENING: lazy_gettext("Exhibition opening"),
-    EventKind.SCREENING: lazy_gettext("Screening"),
-    EventKind.LECTURE: lazy_gettext("Lecture"),
-    EventKind.OTHER: lazy_gettext("Other"),
-}
-
-STATUS_LABELS = {
-    EventStatus.DRAFT: lazy_gettext("Draft (not public)"),
-    EventStatus.SCHEDULED: lazy_gettext("Published"),
-    EventStatus.POSTPONED: lazy_gettext("Postponed"),
-    EventStatus.CANCELLED: lazy_gettext("Cancelled"),
-}
 
 LANGUAGE_NAMES = {
     "en": lazy_gettext("English"),

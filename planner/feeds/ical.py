@@ -13,7 +13,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale, gettext, lazy_gettext
+from flask_babel import force_locale, gettext
 from icalendar import (
     Calendar,
     Timezone,
@@ -27,7 +27,8 @@ from icalendar import (
 from icalendar import Event as VEvent
 
 from planner.commemorations.models import Commemoration
-from planner.events.models import Event, EventKind, EventStatus, HostRole
+from planner.events.labels import kind_label
+from planner.events.models import Event, EventStatus, HostRole
 from planner.formatting import clock, long_date
 from planner.text import markdown_to_text, multi_line, one_line
 from planner.urls import commemoration_url, event_url, organisation_url
@@ -35,20 +36,6 @@ from planner.urls import commemoration_url, event_url, organisation_url
 PRODID = "-//Remembrance Planner//Feeds 1.0//EN"
 FEED_LANGUAGES = ("en", "et", "lv", "lt")
 UID_DOMAIN = "remembrance-planner"
-
-KIND_LABELS = {
-    EventKind.VIGIL: lazy_gettext("Vigil"),
-    EventKind.FLOWER_LAYING: lazy_gettext("Flower-laying"),
-    EventKind.CANDLE_LIGHTING: lazy_gettext("Candle lighting"),
-    EventKind.MEMORIAL_SERVICE: lazy_gettext("Memorial service"),
-    EventKind.READING_OF_NAMES: lazy_gettext("Reading of names"),
-    EventKind.PROCESSION: lazy_gettext("Procession"),
-    EventKind.EXHIBITION_OPENING: lazy_gettext("Exhibition opening"),
-    EventKind.SCREENING: lazy_gettext("Screening"),
-    EventKind.LECTURE: lazy_gettext("Lecture"),
-    EventKind.OTHER: lazy_gettext("Other"),
-}
-
 
 # --- the calendar -----------------------------------------------------------------------------
 
@@ -206,7 +193,7 @@ def event_component(event: Event, lang: str = "en") -> VEvent:
     if venue.has_coordinates:
         component.add("GEO", (round(venue.latitude, 6), round(venue.longitude, 6)))
     component.add("URL", event_url(event.slug))
-    categories = [one_line(str(KIND_LABELS.get(event.kind, event.kind)))]
+    categories = [one_line(kind_label(event.kind))]
     if event.commemoration is not None:
         categories.append(one_line(event.commemoration.display_name(lang)))
     component.add("CATEGORIES", [category for category in categories if category])

@@ -25,10 +25,10 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from planner.accounts.permissions import plannable_organisations
 from planner.commemorations.models import Commemoration
 from planner.db import ValidationError
+from planner.events.labels import KIND_LABELS
 from planner.events.models import Event, EventKind
 from planner.events.planning import (
     FORM_LANGUAGES,
-    KIND_LABELS,
     check_title_languages,
     local_instants,
     resolve_hosts,

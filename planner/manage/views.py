@@ -24,6 +24,7 @@ from planner.countries import country_zone
 from planner.db import ValidationError
 from planner.events.dashboard import build_dashboard
 from planner.events.filters import parse_page
+from planner.events.labels import KIND_LABELS, STATUS_LABELS
 from planner.events.models import Event, EventKind, EventStatus
 from planner.events.operations import (
     StaleEditError,
@@ -39,9 +40,7 @@ from planner.events.operations import (
 )
 from planner.events.planning import (
     FORM_LANGUAGES,
-    KIND_LABELS,
     LANGUAGE_NAMES,
-    STATUS_LABELS,
     available_actions,
     find_clashes,
     local_instants,
