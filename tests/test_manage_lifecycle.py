@@ -10,7 +10,7 @@ from sqlalchemy import select
 from planner.events.models import Event, EventStatus
 from planner.events.operations import cancel
 from planner.extensions import db
-from tests.factories import make_event
+from tests.factories import make_event, make_organisation, make_user
 from tests.manage_support import (
     fast_passwords,  # noqa: F401  (a fixture)
     make_world,
@@ -265,3 +265,22 @@ def test_postponing_onto_a_taken_time_shows_the_clash_and_asks_to_confirm(client
     assert "Postponed to the new time" in _follow(client, response)
     db.session.expire_all()
     assert event.status == EventStatus.POSTPONED
+
+
+def test_a_draft_preview_is_the_public_page_without_feeds(client, login_as):
+    organisation = make_organisation()
+    editor = make_user(memberships={organisation: "editor"})
+    draft = make_event(
+        status="draft",
+        organisations=[organisation],
+        title={"en": "Draft vigil"},
+        description={"en": "Bring a **candle**."},
+    )
+    login_as(editor)
+    page = client.get(f"/manage/events/{draft.slug}/preview").get_data(as_text=True)
+    assert "Draft vigil" in page
+    assert "<strong>candle</strong>" in page
+    assert "this draft is not public" in page
+    assert f"/events/{draft.slug}.ics" not in page
+    assert "application/ld+json" not in page
+    assert client.get(f"/events/{draft.slug}").status_code == 404

@@ -128,8 +128,8 @@ def show(slug: str):
 
 
 def site_path_ics(event: Event) -> str:
-    """The event's own .ics (served by the feeds; the path is fixed by the URL contract)."""
-    return url_for("events.show", slug=event.slug) + ".ics"
+    """The event's own .ics."""
+    return url_for("feeds.event", slug=event.slug)
 
 
 def qr_svg(url: str, label: str) -> Markup:

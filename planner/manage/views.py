@@ -52,7 +52,6 @@ from planner.events.planning import (
 from planner.events.queries import with_details
 from planner.extensions import db, login_manager
 from planner.manage.forms import ActionForm, CancelForm, EventForm, PostponeForm
-from planner.markdown import render_markdown
 from planner.organisations.models import Organisation
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
@@ -394,12 +393,8 @@ def event(slug: str):
 
 @bp.get("/events/<slug>/preview")
 def preview(slug: str):
-    event = _editable_event(slug)
-    return render_template(
-        "manage/preview.html",
-        event=event,
-        description=render_markdown(event.display_description()),
-    )
+    # The public page itself, without what only a published event has (feeds, poster).
+    return render_template("events/show.html", event=_editable_event(slug), preview=True)
 
 
 # Lifecycle steps -------------------------------------------------------------------------
