@@ -196,3 +196,13 @@ def test_the_dashboard_costs_the_same_number_of_queries_whatever_the_number_of_e
     few = queries()
     add_events(range(1, 8))
     assert queries() == few
+
+
+def test_the_dashboard_leads_to_each_organisations_members_and_history(client, login_as):
+    from tests.factories import make_organisation, make_user
+
+    organisation = make_organisation(slug="riga-group")
+    login_as(make_user(memberships={organisation: "owner"}))
+    page = client.get("/manage/").get_data(as_text=True)
+    assert 'href="/manage/organisations/riga-group/members"' in page
+    assert 'href="/manage/organisations/riga-group/activity"' in page
