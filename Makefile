@@ -33,9 +33,11 @@ translations: $(COMPILED)
 # Gather the strings to translate and merge them into every catalogue (then translate the .po).
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 -k N_ \
-		--no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
+		--project "Remembrance Planner" --version 0.1.0 --no-location --sort-output \
+		-o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
 		--no-fuzzy-matching --ignore-obsolete
+	@$(MAKE) --no-print-directory translations
 
 # Installing also compiles the catalogues, so `make run` and `make test` always have them.
 install: $(VENV)/.installed
