@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
@@ -212,3 +213,22 @@ def test_the_catalogues_are_compiled(lang):
     mo = po.with_suffix(".mo")
     assert mo.exists(), "run `make install` (or `make test`): it compiles the catalogues"
     assert mo.stat().st_mtime >= po.stat().st_mtime, "the compiled catalogue is out of date"
+
+
+def test_every_string_in_the_code_is_in_the_catalogues(tmp_path, monkeypatch):
+    # The same extraction as `make messages`: a new string that nobody translated fails here.
+    root = TRANSLATIONS.parent.parent
+    monkeypatch.chdir(root)
+    pot = tmp_path / "messages.pot"
+    keywords = ["-k", "lazy_gettext", "-k", "_l", "-k", "lazy_ngettext:1,2", "-k", "N_"]
+    CommandLineInterface().run(
+        ["pybabel", "-q", "extract", "-F", "babel.cfg", *keywords, "-o", str(pot), "."]
+    )
+    with open(pot, "rb") as template:
+        in_code = {message.id for message in read_po(template) if message.id}
+    assert len(in_code) > 400
+    for lang in LANGUAGES:
+        in_catalogue = {message.id for message in catalogue(lang) if message.id}
+        assert sorted(in_code - in_catalogue, key=str) == [], (
+            f"run `make messages`, translate {lang}"
+        )
