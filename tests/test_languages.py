@@ -15,6 +15,12 @@ from planner.events.models import EventKind
 from planner.events.planning import suggested_titles
 from planner.timeutil import local_to_utc
 from tests.factories import make_commemoration, make_event, make_organisation
+from tests.manage_support import (
+    fast_passwords,  # noqa: F401  (a fixture)
+    make_world,
+    new_event_data,
+    post,
+)
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "planner" / "translations"
 LANGUAGES = ("et", "lv", "lt")
@@ -149,11 +155,23 @@ def test_a_dst_gap_is_explained_in_the_readers_language(app):
     message = caught.value.message
     with force_locale("lv"):
         assert str(message) == (
-            "Laiks 03:30 2027. gada 28. marts joslā Europe/Riga nepastāv: tad pulksteņus pagriež"
-            " uz priekšu. Izvēlieties citu laiku."
+            "Datumā 2027. gada 28. marts laiks 03:30 joslā Europe/Riga nepastāv: tad pulksteņus"
+            " pagriež uz priekšu. Izvēlieties citu laiku."
         )
     with force_locale("en"):
         assert str(message).startswith("03:30 does not exist on 28 March 2027 in Europe/Riga")
+
+
+@pytest.mark.usefixtures("fast_passwords")
+def test_the_planning_form_explains_a_clock_change_in_latvian(client, login_as):
+    world = make_world()
+    login_as(world.editor)
+    client.get("/manage/?lang=lv")  # the organiser chooses Latvian; the cookie keeps it
+    data = new_event_data(day="2027-10-31", start_time="03:30", end_time="05:00", commemoration="")
+    page = post(client, "/manage/events/new", data).get_data(as_text=True)
+    assert "Datumā 2027. gada 31. oktobris laiks 03:30 joslā Europe/Riga ir divreiz" in page
+    assert "Nekas netika saglabāts." in page
+    assert "happens twice" not in page
 
 
 # --- The catalogues ------------------------------------------------------------------------
