@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-test lint format node-deps db demo bench clean
+.PHONY: run test install install-test lint format node-deps db demo bench clean messages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,31 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+# Compiled catalogues (.mo) are built from the committed .po files, never committed themselves.
+TRANSLATIONS := planner/translations
+CATALOGUES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po
+	$(BIN)/pybabel compile --statistics -l $* -d $(TRANSLATIONS)
+
+translations: $(COMPILED)
+
+# Gather the strings to translate and merge them into every catalogue (then translate the .po).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 -k N_ \
+		--project "Remembrance Planner" --version 0.1.0 --no-location --sort-output \
+		-o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--no-fuzzy-matching --ignore-obsolete
+	@$(MAKE) --no-print-directory translations
+
+# Installing also compiles the catalogues, so `make run` and `make test` always have them.
 install: $(VENV)/.installed
+	@$(MAKE) --no-print-directory translations
 
 install-test: $(VENV)/.installed-test
+	@$(MAKE) --no-print-directory translations
 
 # Node is optional: without it, the ical.js, HTML-checker and axe tests skip with a reason.
 node_modules/.installed: package.json package-lock.json

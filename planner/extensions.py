@@ -23,10 +23,12 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
     """The reader's language: `?lang=`, then the language cookie, then the browser's choice."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        return None  # the CLI, or a message shown outside a request: the default language
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen in languages:

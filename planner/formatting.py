@@ -46,8 +46,17 @@ def time_range(event, lang: str | None = None) -> str:
 
 
 def ordinal(number: int, lang: str | None = None) -> str:
+    """The ordinal of an anniversary: '86th', '86.' (et, lv), '86-osios' (lt).
+
+    Lithuanian writes the ordinal with its ending, agreeing with "metinės" (anniversary),
+    the only noun it is used with.
+    """
     lang = lang or current_language()
-    return ordinal_en(number) if lang == "en" else f"{number}."
+    if lang == "en":
+        return ordinal_en(number)
+    if lang == "lt":
+        return f"{number}-osios"
+    return f"{number}."
 
 
 def anniversary_label(commemoration, on: date, lang: str | None = None) -> str:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 from planner.db import ValidationError
+from planner.formatting import babel_locale
+
+
+def _day_text(day: date) -> str:
+    """The date in the reader's language, worked out when the message is shown."""
+    return format_date(day, "long", locale=babel_locale())  # 29 March 2099
 
 
 def local_to_utc(day: date, at: time, zone: str | ZoneInfo, field: str = "start") -> datetime:
@@ -23,13 +33,23 @@ def local_to_utc(day: date, at: time, zone: str | ZoneInfo, field: str = "start"
         if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
             raise ValidationError(
                 field,
-                f"{naive:%H:%M} does not exist on {day:%d %B %Y} in {tz.key}: "
-                "the clocks go forward then. Choose another time.",
+                _l(
+                    "%(time)s does not exist on %(day)s in %(zone)s: the clocks go forward then."
+                    " Choose another time.",
+                    time=f"{naive:%H:%M}",
+                    day=LazyString(_day_text, day),
+                    zone=tz.key,
+                ),
             )
         raise ValidationError(
             field,
-            f"{naive:%H:%M} happens twice on {day:%d %B %Y} in {tz.key}: "
-            "the clocks go back then. Choose another time.",
+            _l(
+                "%(time)s happens twice on %(day)s in %(zone)s: the clocks go back then."
+                " Choose another time.",
+                time=f"{naive:%H:%M}",
+                day=LazyString(_day_text, day),
+                zone=tz.key,
+            ),
         )
     return first.astimezone(UTC)
 

@@ -69,8 +69,9 @@ def app(tmp_path: Path) -> Iterator:
     def forget_the_request(_error=None):
         # The app context below stays pushed, so `g` outlives a request here (never in
         # production): without this, the signed-in user cached by Flask-Login, the CSRF state
-        # and the CSP nonce would leak from one request (and one test client) to the next.
-        for name in ("_login_user", "csrf_token", "csrf_valid", "csp_nonce"):
+        # and the CSP nonce would leak from one request (and one test client) to the next; so
+        # would the language Flask-Babel keeps in `_flask_babel`.
+        for name in ("_login_user", "csrf_token", "csrf_valid", "csp_nonce", "_flask_babel"):
             g.pop(name, None)
 
     with app.app_context():

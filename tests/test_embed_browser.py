@@ -145,8 +145,9 @@ def test_two_snippets_on_a_partner_page_show_their_own_events_and_fit_them(
         for name in ("first", "second")
     ]
     assert heights[0] > 480 > heights[1]
-    # The frame's accessible name comes from the listing once it reports.
-    assert page.eval_on_selector("#second iframe", "f => f.title").startswith("Remembrance events")
+    # The frame's accessible name comes from the listing once it reports, in its language.
+    title = page.eval_on_selector("#second iframe", "f => f.title")
+    assert title.startswith("Piemiņas pasākumi")
 
     # Forged sizes are ignored: from the partner page itself (wrong origin), and from our
     # other frame naming the first one (wrong source).

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -27,9 +28,9 @@ MIN_PASSWORD_LENGTH = 10
 
 def check_password_strength(password: str, field: str = "password") -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(field, f"use at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValidationError(field, _l("use at least %(num)d characters", num=MIN_PASSWORD_LENGTH))
     if len(password) > 1024:
-        raise ValidationError(field, "is too long")
+        raise ValidationError(field, _l("is too long"))
     return password
 
 

@@ -8,6 +8,7 @@ from functools import cache
 
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from planner.accounts.models import Invitation, User, hash_token, password_hasher
@@ -52,7 +53,7 @@ def authenticate(email: str, password: str) -> User | None:
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password after checking the current one (ValidationError names the field)."""
     if not user.check_password(current):
-        raise ValidationError("current_password", "this is not your current password")
+        raise ValidationError("current_password", _l("this is not your current password"))
     try:
         user.set_password(new)
     except ValidationError as error:
@@ -70,12 +71,14 @@ def invite(
 ) -> tuple[Invitation, str]:
     """A new single-use invitation; returns it with the token (only its hash is stored)."""
     if organisation is not None and role is None:
-        raise ValidationError("role", "choose a role")
+        raise ValidationError("role", _l("choose a role"))
     if organisation is None and not make_admin:
-        raise ValidationError("organisation", "choose an organisation, or invite an administrator")
+        raise ValidationError(
+            "organisation", _l("choose an organisation, or invite an administrator")
+        )
     existing = find_user_by_email(email)
     if organisation is not None and existing is not None and existing.role_in(organisation):
-        raise ValidationError("email", "this person is already a member")
+        raise ValidationError("email", _l("this person is already a member"))
     token = Invitation.new_token()
     invitation = Invitation(
         token_hash=hash_token(token),
@@ -160,7 +163,7 @@ def owner_count(organisation: Organisation) -> int:
 
 def add_member(actor: User, organisation: Organisation, user: User, role: Role) -> Membership:
     if user.role_in(organisation) is not None:
-        raise ValidationError("email", "this person is already a member")
+        raise ValidationError("email", _l("this person is already a member"))
     membership = Membership(organisation=organisation, user=user, role=role)
     db.session.add(membership)
     record(
@@ -179,7 +182,7 @@ def change_role(actor: User, membership: Membership, role: Role) -> None:
     if membership.role == role:
         return
     if membership.role == Role.OWNER and owner_count(membership.organisation) <= 1:
-        raise ValidationError("role", "an organisation needs at least one owner")
+        raise ValidationError("role", _l("an organisation needs at least one owner"))
     old = membership.role
     membership.role = role
     record(
@@ -195,7 +198,7 @@ def change_role(actor: User, membership: Membership, role: Role) -> None:
 def remove_member(actor: User, membership: Membership) -> None:
     """Remove a member; the last owner cannot be removed."""
     if membership.role == Role.OWNER and owner_count(membership.organisation) <= 1:
-        raise ValidationError("role", "an organisation needs at least one owner")
+        raise ValidationError("role", _l("an organisation needs at least one owner"))
     record(
         "remove_member",
         membership,
@@ -211,7 +214,7 @@ def set_admin(actor: User, user: User, is_admin: bool) -> None:
     if user.is_admin == is_admin:
         return
     if not is_admin and user.id == actor.id:
-        raise ValidationError("is_admin", "you cannot take away your own administrator rights")
+        raise ValidationError("is_admin", _l("you cannot take away your own administrator rights"))
     record(
         "set_admin", user, actor, label=user.email, changes={"is_admin": [user.is_admin, is_admin]}
     )
@@ -222,6 +225,6 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if user.active == active:
         return
     if not active and user.id == actor.id:
-        raise ValidationError("active", "you cannot deactivate your own account")
+        raise ValidationError("active", _l("you cannot deactivate your own account"))
     record("set_active", user, actor, label=user.email, changes={"active": [user.active, active]})
     user.active = active

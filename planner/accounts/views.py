@@ -82,7 +82,7 @@ def safe_next(target: str | None) -> str | None:
 def form_errors_from(form, error: ValidationError) -> None:
     """Show a domain ValidationError beside the form field it names."""
     field = getattr(form, error.field, None) or getattr(form, f"{error.field}_en", None)
-    message = _(error.message)
+    message = str(error.message)
     if field is None:
         form.form_errors.append(message)
     else:
@@ -399,7 +399,7 @@ def change_role(slug: str, membership_id: int):
             operations.change_role(current_user, membership, Role(form.role.data))
         except ValidationError as error:
             db.session.rollback()
-            flash(_("The role was not changed: %(reason)s.", reason=_(error.message)), "error")
+            flash(_("The role was not changed: %(reason)s.", reason=str(error.message)), "error")
         else:
             db.session.commit()
             flash(_("The role has been changed."), "info")
@@ -421,7 +421,7 @@ def remove_member(slug: str, membership_id: int):
         except ValidationError as error:
             db.session.rollback()
             flash(
-                _("%(name)s was not removed: %(reason)s.", name=name, reason=_(error.message)),
+                _("%(name)s was not removed: %(reason)s.", name=name, reason=str(error.message)),
                 "error",
             )
         else:

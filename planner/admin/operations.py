@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 
 from planner.audit.operations import diff, record
@@ -24,7 +26,7 @@ def _check_slug_free(model: type, slug: str, current: Any = None) -> None:
     if current is not None and current.id is not None:
         query = query.where(model.id != current.id)
     if db.session.execute(query).first() is not None:
-        raise ValidationError("slug", "this web address name is already used")
+        raise ValidationError("slug", _l("this web address name is already used"))
 
 
 def save(model: type, obj: Any | None, values: dict[str, Any], actor: Any) -> Any:
@@ -79,7 +81,12 @@ def delete(obj: Any, actor: Any) -> None:
     count = event_count(obj)
     if count:
         raise ValidationError(
-            "events", f"{count} event(s) refer to it; change or delete those events first"
+            "events",
+            lazy_ngettext(
+                "%(num)d event refers to it; change or delete that event first",
+                "%(num)d events refer to it; change or delete those events first",
+                count,
+            ),
         )
     record("delete", obj, actor, label=obj.slug)
     db.session.delete(obj)

@@ -169,7 +169,7 @@ def check_rule():
     try:
         rule = validate_rrule(rule)
     except ValidationError as error:
-        return {"valid": False, "message": _(error.message), "next": []}
+        return {"valid": False, "message": str(error.message), "next": []}
     upcoming = Commemoration(rrule=rule).occurrences_after(date.today(), 3)
     from planner.formatting import long_date
 
@@ -352,7 +352,7 @@ def _set_flag(user_id: int, change):
         change(current_user, user, value)
     except ValidationError as error:
         db.session.rollback()
-        flash(_(error.message), "error")
+        flash(str(error.message), "error")
     else:
         db.session.commit()
         flash(_("Saved: %(name)s.", name=user.email), "info")

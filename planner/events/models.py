@@ -7,6 +7,7 @@ import uuid
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -175,15 +176,15 @@ class Event(db.Model):
         if other is not None and not self.__dict__.get("_setting_times"):
             start, end = (value, other) if key == "starts_at" else (other, value)
             if end < start:
-                raise ValidationError("ends_at", "the end must not be before the start")
+                raise ValidationError("ends_at", _l("the end must not be before the start"))
         return value
 
     def set_times(self, starts_at: datetime, ends_at: datetime) -> None:
         """Move the event; the pair is checked together, not each against the old other."""
         if starts_at is None or ends_at is None:
-            raise ValidationError("starts_at", "a start and an end are required")
+            raise ValidationError("starts_at", _l("a start and an end are required"))
         if ends_at < starts_at:
-            raise ValidationError("ends_at", "the end must not be before the start")
+            raise ValidationError("ends_at", _l("the end must not be before the start"))
         self.__dict__["_setting_times"] = True
         try:
             self.starts_at, self.ends_at = starts_at, ends_at

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from planner.audit.operations import diff, record
@@ -91,7 +92,7 @@ def unique_event_slug(title: str, day: date, exclude_id: int | None = None) -> s
 
 def _set_hosts(event: Event, organisations: Sequence[Organisation]) -> None:
     if not organisations:
-        raise ValidationError("organisations", "an event needs at least one organising group")
+        raise ValidationError("organisations", _l("an event needs at least one organising group"))
     unique = list(dict.fromkeys(organisations))
     current = {host.organisation_id: host for host in event.hosts}
     hosts = []
@@ -172,7 +173,7 @@ def plan_event(
 ) -> Event:
     """A new draft event. The zone defaults to the venue's."""
     if venue is None:
-        raise ValidationError("venue", "choose a venue")
+        raise ValidationError("venue", _l("choose a venue"))
     zone = timezone or venue.timezone
     event = Event(
         title=title,
@@ -244,7 +245,7 @@ def edit_event(
 def publish(event: Event, actor: Any, *, expected_version: int | None = None) -> dict:
     """Make a draft public. Its SEQUENCE starts at 0."""
     if event.status != EventStatus.DRAFT:
-        raise LifecycleError("only a draft can be published")
+        raise LifecycleError(_l("only a draft can be published"))
     changes = _apply(
         event,
         actor,
@@ -267,7 +268,7 @@ def postpone(
 ) -> dict:
     """Postpone a published event: to a new time, or (with no time given) until further notice."""
     if event.status not in (EventStatus.SCHEDULED, EventStatus.POSTPONED):
-        raise LifecycleError("only a scheduled or postponed event can be postponed")
+        raise LifecycleError(_l("only a scheduled or postponed event can be postponed"))
     values: dict[str, Any] = {"status": EventStatus.POSTPONED, "status_note": note or {}}
     if starts_at is not None:
         if ends_at is None:
@@ -287,7 +288,7 @@ def cancel(
 ) -> dict:
     """Cancel a published event: it stays public, marked cancelled, until it is over."""
     if event.status not in (EventStatus.SCHEDULED, EventStatus.POSTPONED):
-        raise LifecycleError("only a scheduled or postponed event can be cancelled")
+        raise LifecycleError(_l("only a scheduled or postponed event can be cancelled"))
     values = {"status": EventStatus.CANCELLED, "status_note": note or {}}
     return _apply(event, actor, "cancelled", values, expected_version=expected_version)
 
@@ -295,7 +296,7 @@ def cancel(
 def restore(event: Event, actor: Any, *, expected_version: int | None = None) -> dict:
     """Undo a cancellation: the event is scheduled again."""
     if event.status != EventStatus.CANCELLED:
-        raise LifecycleError("only a cancelled event can be restored")
+        raise LifecycleError(_l("only a cancelled event can be restored"))
     values = {"status": EventStatus.SCHEDULED, "status_note": {}, "previous_starts_at": None}
     return _apply(event, actor, "restored", values, expected_version=expected_version)
 
@@ -304,7 +305,7 @@ def delete_draft(event: Event, actor: Any, *, expected_version: int | None = Non
     """Delete an event that was never published; published ones are cancelled instead."""
     check_version(event, expected_version)
     if event.status != EventStatus.DRAFT or event.published_at is not None:
-        raise LifecycleError("only a draft can be deleted; cancel a published event instead")
+        raise LifecycleError(_l("only a draft can be deleted; cancel a published event instead"))
     _audit("deleted", event, actor, {"status": [event.status.value, None]})
     db.session.delete(event)
     db.session.flush()
@@ -314,13 +315,13 @@ def plan_again(event: Event, actor: Any) -> Event:
     """Copy an event to its commemoration's next occurrence after it, as a draft."""
     if event.commemoration is None:
         raise ValidationError(
-            "commemoration", "only an event for a commemoration can be planned again"
+            "commemoration", _l("only an event for a commemoration can be planned again")
         )
     local_start, local_end = event.local_start, event.local_end
     after = max(local_start.date(), event.commemoration.today() - timedelta(days=1))
     found = event.commemoration.occurrences_after(after, 1, inclusive=False)
     if not found:
-        raise ValidationError("commemoration", "this commemoration has no later occurrence")
+        raise ValidationError("commemoration", _l("this commemoration has no later occurrence"))
     day = found[0]
     starts_at = local_to_utc(day, local_start.timetz(), event.zone, "starts_at")
     end_day = day + (local_end.date() - local_start.date())

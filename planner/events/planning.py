@@ -20,6 +20,7 @@ from planner.events.models import Event, EventKind, EventStatus
 from planner.events.queries import clashes
 from planner.extensions import db
 from planner.formatting import ordinal
+from planner.i18n import N_
 from planner.organisations.models import Organisation
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
@@ -36,10 +37,10 @@ LANGUAGE_NAMES = {
     "lt": lazy_gettext("Lithuanian"),
 }
 
-_TITLE_WITH_ANNIVERSARY = "%(kind)s — %(ordinal)s anniversary of %(name)s"
-_TITLE_WITHOUT_ANNIVERSARY = "%(kind)s — %(name)s"
+_TITLE_WITH_ANNIVERSARY = N_("%(kind)s — %(ordinal)s anniversary of %(name)s")
+_TITLE_WITHOUT_ANNIVERSARY = N_("%(kind)s — %(name)s")
 # For an event of no named kind, the anniversary alone.
-_ANNIVERSARY_ONLY = "%(ordinal)s anniversary of %(name)s"
+_ANNIVERSARY_ONLY = N_("%(ordinal)s anniversary of %(name)s")
 
 
 def venue_language(venue: Venue | None) -> str | None:

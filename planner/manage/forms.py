@@ -200,7 +200,7 @@ class EventForm(FlaskForm):
 
     def _fail(self, error: ValidationError) -> None:
         field = getattr(self, error.field, None) or self.day
-        field.errors = [*field.errors, error.message]
+        field.errors = [*field.errors, str(error.message)]
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

@@ -450,7 +450,7 @@ def _step(
         return question.response
     except ValidationError as error:
         db.session.rollback()
-        flash(gettext("Not done: %(reason)s", reason=error.message), "error")
+        flash(gettext("Not done: %(reason)s", reason=str(error.message)), "error")
     else:
         if message:
             flash(message, "success")
