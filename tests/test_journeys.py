@@ -1,0 +1,187 @@
+"""Whole journeys through the product, using only the links and forms its pages offer."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import icalendar
+import pytest
+
+from tests.factories import (
+    PASSWORD,
+    make_commemoration,
+    make_event,
+    make_organisation,
+    make_user,
+    make_venue,
+)
+from tests.html_forms import Browser, local_path
+from tests.manage_support import fast_passwords  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
+
+INVITATION_LINK = re.compile(r'id="invitation-link"[^>]*value="([^"]+)"')
+
+
+def feed_events(client, path: str) -> list[icalendar.Event]:
+    """The feed at `path`, parsed by icalendar: its VEVENTs."""
+    response = client.get(local_path(path))
+    assert response.status_code == 200, path
+    assert response.mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(response.data)
+    return list(calendar.walk("VEVENT"))
+
+
+def sign_in(browser: Browser, email: str, password: str) -> None:
+    browser.open("/")
+    browser.follow("Sign in")
+    browser.submit(browser.page.form("/login"), "Sign in", email=email, password=password)
+    assert "<h1>Your events</h1>" in browser.page.html
+
+
+def test_an_invited_organiser_plans_publishes_postpones_and_cancels_and_feeds_follow(app):
+    june = make_commemoration()
+    make_venue()
+    make_organisation(slug="helsinki-86", name={"en": "Helsinki-86"})
+    make_user("admin@example.org", is_admin=True)
+    day = june.next_occurrence()
+    assert (day.month, day.day) == (6, 14)
+
+    # An administrator invites an organiser to Helsinki-86 from the organisation's members page.
+    admin = Browser(app.test_client())
+    sign_in(admin, "admin@example.org", PASSWORD)
+    admin.follow("Administration")
+    admin.follow("Organisations", last=True)  # the administration's, not the public one
+    admin.follow("0 members")
+    admin.submit(
+        admin.page.form("/members/invite"),
+        "Create invitation",
+        email="organiser@example.org",
+        role="editor",
+    )
+    assert "Invitation ready" in admin.page.html
+    link = INVITATION_LINK.search(admin.page.html).group(1)
+
+    # The organiser accepts, chooses a password, signs out, and signs in again at /login.
+    organiser = Browser(app.test_client())
+    organiser.open(link)
+    assert "Helsinki-86" in organiser.page.html
+    password = "a long remembrance passphrase"
+    organiser.submit(
+        organiser.page.forms[-1],
+        display_name="An organiser",
+        password=password,
+        confirm=password,
+    )
+    assert "Your account is ready" in organiser.page.html
+    organiser.submit(organiser.page.form("/logout"), "Sign out")
+    sign_in(organiser, "organiser@example.org", password)
+
+    # Plans next 14 June's vigil: the date comes from the commemoration.
+    organiser.follow("Plan an event")
+    form = organiser.page.form("/manage/events/new")
+    organiser.submit(form, "Suggest date and title", commemoration="june-deportation-1941")
+    form = organiser.page.form("/manage/events/new")
+    assert form.values["day"] == [day.isoformat()]
+    title = form.values["title_en"][0]
+    assert "June deportation of 1941" in title
+    organiser.submit(
+        form,
+        "Save as draft",
+        venue="freedom-monument-riga",
+        start_time="18:00",
+        end_time="19:00",
+    )
+    assert "Saved as a draft" in organiser.page.html
+    manage_url = organiser.page.url
+    slug = urlsplit(manage_url).path.rstrip("/").rsplit("/", 1)[-1]
+
+    anyone = app.test_client()
+    feeds = (
+        "/organisations/helsinki-86/events.ics",
+        "/commemorations/june-deportation-1941/events.ics",
+    )
+    for feed in feeds:
+        assert feed_events(anyone, feed) == []  # a draft is nowhere public
+    assert anyone.get(f"/events/{slug}").status_code == 404
+
+    riga_evening = datetime(day.year, day.month, day.day, 15, 0, tzinfo=UTC)  # 18:00 EEST
+    uids = set()
+
+    def check_feeds(sequence: int, start: datetime, status: str) -> None:
+        for feed in feeds:
+            (vevent,) = feed_events(anyone, feed)
+            uids.add(str(vevent["UID"]))
+            assert vevent.decoded("SEQUENCE") == sequence
+            assert vevent.decoded("DTSTART") == start
+            assert str(vevent.decoded("DTSTART").tzinfo) == "Europe/Riga"
+            assert str(vevent["STATUS"]) == status
+            assert str(vevent["SUMMARY"]) == title
+        assert len(uids) == 1
+
+    def public_page() -> str:
+        # The organiser reaches the public page from the event's own page.
+        organiser.open(manage_url)
+        page = organiser.follow("Open the public page")
+        return page.html
+
+    organiser.submit(organiser.page.form("/publish"), "Publish")
+    assert "Published" in organiser.page.html
+    check_feeds(0, riga_evening, "CONFIRMED")
+    page = public_page()
+    assert title in page and "banner" not in page
+
+    organiser.open(manage_url)
+    organiser.submit(
+        organiser.page.form("/postpone"),
+        "Postpone the event",
+        **{
+            "postpone-day": day.isoformat(),
+            "postpone-start_time": "19:00",
+            "postpone-end_time": "20:00",
+        },
+    )
+    assert "Postponed to the new time" in organiser.page.html
+    check_feeds(1, riga_evening + timedelta(hours=1), "CONFIRMED")
+    page = public_page()
+    assert "This event is postponed." in page
+    assert "It was planned for" in page and "18:00" in page
+
+    organiser.open(manage_url)
+    organiser.submit(organiser.page.form("/cancel"), "Cancel the event")
+    check_feeds(2, riga_evening + timedelta(hours=1), "CANCELLED")
+    page = public_page()
+    assert "This event is cancelled." in page
+    assert "This event is postponed." not in page
+
+
+def test_from_the_home_page_to_an_event_its_ics_and_its_commemoration_feed(app):
+    june = make_commemoration()
+    group = make_organisation(slug="helsinki-86", name={"en": "Helsinki-86"})
+    day = june.next_occurrence()
+    make_event(
+        title={"en": "Flowers at the Freedom Monument"},
+        organisations=[group],
+        commemoration=june,
+        starts_at=datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC),
+    )
+    visitor = Browser(app.test_client())
+    visitor.open("/")
+    visitor.follow("Flowers at the Freedom Monument")
+    assert "<h1>Flowers at the Freedom Monument</h1>" in visitor.page.html
+
+    one = visitor.page.link("Download for your calendar app (.ics)")
+    (vevent,) = feed_events(visitor.client, one)
+    assert str(vevent["SUMMARY"]) == "Flowers at the Freedom Monument"
+    assert str(vevent["STATUS"]) == "CONFIRMED"
+
+    webcal = visitor.page.link("Subscribe (June deportation of 1941)")
+    https = visitor.page.link("Feed address (June deportation of 1941)")
+    assert webcal.startswith("webcal://")
+    assert https.startswith(("https://", "http://"))
+    assert urlsplit(webcal)[1:] == urlsplit(https)[1:]
+    assert urlsplit(https).path == "/commemorations/june-deportation-1941/events.ics"
+    (subscribed,) = feed_events(visitor.client, https)
+    assert subscribed["UID"] == vevent["UID"]
