@@ -185,3 +185,24 @@ def test_from_the_home_page_to_an_event_its_ics_and_its_commemoration_feed(app):
     assert urlsplit(https).path == "/commemorations/june-deportation-1941/events.ics"
     (subscribed,) = feed_events(visitor.client, https)
     assert subscribed["UID"] == vevent["UID"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/events?page=99999999999999999999",
+        "/events?page=1000000",
+        "/commemorations/june-deportation-1941?page=99999999999999999999",
+    ],
+)
+def test_a_page_past_the_last_one_however_far_is_an_empty_page(client, path):
+    june = make_commemoration()
+    make_event(
+        title={"en": "A vigil"}, commemoration=june, starts_at=datetime(2099, 6, 14, 15, tzinfo=UTC)
+    )
+    response = client.get(path)
+    assert response.status_code == 200
+    if path.startswith("/events"):
+        text = response.get_data(as_text=True)
+        assert "A vigil" not in text
+        assert "There are no more events on this page." in text

@@ -18,6 +18,7 @@ from planner.extensions import db
 from planner.i18n import current_language
 from planner.markdown import markdown_to_text
 from planner.organisations.models import Organisation
+from planner.pagination import paginate
 from planner.public.links import (
     absolute_url,
     feed_url,
@@ -61,11 +62,10 @@ def index():
     filters = EventFilters.from_args(request.args)
     page = parse_page(request.args)
     query = past_events() if filters.past else upcoming_events()
-    pagination = db.paginate(
+    pagination = paginate(
         filters.apply(query),
         page=page,
         per_page=current_app.config["EVENTS_PER_PAGE"],
-        error_out=False,
     )
     return render_template(
         "events/index.html",

@@ -55,6 +55,7 @@ from planner.extensions import db, login_manager
 from planner.manage.forms import ActionForm, CancelForm, EventForm, PostponeForm
 from planner.markdown import render_markdown
 from planner.organisations.models import Organisation
+from planner.pagination import paginate
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
 
@@ -600,11 +601,10 @@ def activity(slug: str):
             403,
             description=gettext("Only the organisation's members can see its activity."),
         )
-    page = db.paginate(
+    page = paginate(
         organisation_trail(organisation.id),
         page=parse_page(request.args),
         per_page=ACTIVITY_PER_PAGE,
-        error_out=False,
     )
     entries = readable_entries(page.items, country_zone(organisation.country))
     events = {
