@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import icalendar
 import pytest
 
+from tests.embed_support import fits_its_content, partner_site_fixture  # noqa: F401
 from tests.factories import (
     PASSWORD,
     make_commemoration,
@@ -206,3 +207,50 @@ def test_a_page_past_the_last_one_however_far_is_an_empty_page(client, path):
         text = response.get_data(as_text=True)
         assert "A vigil" not in text
         assert "There are no more events on this page." in text
+
+
+@pytest.mark.browser
+def test_a_museum_pastes_the_snippet_from_the_organisation_page_into_its_own_site(
+    app, live_server, partner_site, page
+):
+    museum = make_organisation(
+        slug="occupation-museum",
+        name={"en": "Museum of the Occupation", "lv": "Okupācijas muzejs"},
+    )
+    other = make_organisation(slug="other-group", name={"en": "Another Group"})
+    start = datetime(2099, 6, 14, 15, tzinfo=UTC)
+    for number in range(4):
+        make_event(
+            title={"en": f"Reading of names {number}", "lv": f"Vārdu lasījums {number}"},
+            organisations=[museum],
+            starts_at=start + timedelta(days=number),
+        )
+    make_event(title={"en": "Not the museum's"}, organisations=[other], starts_at=start)
+
+    # The web editor copies the code from the organisation's "Embed this listing" box.
+    page.goto(f"{live_server}/organisations/occupation-museum")
+    box = page.get_by_role("region", name="Embed this listing")
+    snippet = box.get_by_label("Embed code (recommended)").input_value()
+    assert snippet.startswith("<script ") and 'data-organisation="occupation-museum"' in snippet
+    latvian = snippet.replace('data-lang="en"', 'data-lang="lv"')
+    assert latvian != snippet
+
+    pages, partner = partner_site
+    pages["/remembrance.html"] = f"""<!doctype html>
+<html lang="lv"><head><meta charset="utf-8"><title>Muzeja pasākumi</title></head>
+<body><h1>Piemiņas pasākumi</h1>
+{latvian}
+<p id="after">Pēc saraksta.</p>
+</body></html>"""
+    page.goto(f"{partner}/remembrance.html")
+    handle = page.wait_for_selector("iframe.remembrance-planner-embed")
+    frame = handle.content_frame()
+    frame.wait_for_selector("li.embed-event")
+    assert frame.evaluate("document.documentElement.lang") == "lv"
+    text = frame.inner_text("body")
+    assert [f"Vārdu lasījums {number}" in text for number in range(4)] == [True] * 4
+    assert "Reading of names" not in text
+    assert "Not the museum's" not in text
+    fits_its_content(frame)
+    # The frame sits where the snippet was, before the page's own text.
+    assert page.eval_on_selector("#after", "p => p.previousElementSibling.tagName") == "IFRAME"
