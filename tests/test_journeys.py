@@ -254,3 +254,13 @@ def test_a_museum_pastes_the_snippet_from_the_organisation_page_into_its_own_sit
     fits_its_content(frame)
     # The frame sits where the snippet was, before the page's own text.
     assert page.eval_on_selector("#after", "p => p.previousElementSibling.tagName") == "IFRAME"
+
+
+def test_a_bad_filter_value_leads_on_to_the_listing_without_it(app):
+    visitor = Browser(app.test_client())
+    visitor.open("/events?from=2027-06-01&to=2027-01-01&country=lv", expect=400)
+    assert "The parameter at fault: to" in visitor.page.html
+    retry = visitor.page.link("Show this page without “to”")
+    assert local_path(retry) == "/events?from=2027-06-01&country=lv"
+    visitor.open(retry)
+    assert "<h1>Upcoming events</h1>" in visitor.page.html
