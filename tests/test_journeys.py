@@ -18,7 +18,7 @@ from tests.factories import (
     make_user,
     make_venue,
 )
-from tests.html_forms import Browser, local_path
+from tests.html_forms import Browser, local_path, read_page
 from tests.manage_support import fast_passwords  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.usefixtures("fast_passwords")
@@ -264,3 +264,13 @@ def test_a_bad_filter_value_leads_on_to_the_listing_without_it(app):
     assert local_path(retry) == "/events?from=2027-06-01&country=lv"
     visitor.open(retry)
     assert "<h1>Upcoming events</h1>" in visitor.page.html
+
+
+def test_pages_name_an_icon_that_exists(client):
+    page = read_page(client.get("/"), "http://localhost/")
+    icons = re.findall(r'<link rel="icon" href="([^"]+)"', page.html)
+    assert len(icons) == 1
+    response = client.get(icons[0])
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    response.close()
