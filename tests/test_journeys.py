@@ -274,3 +274,16 @@ def test_pages_name_an_icon_that_exists(client):
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     response.close()
+
+
+def test_an_untranslated_anniversary_keeps_its_english_ordinal(client):
+    june = make_commemoration()
+    event = make_event(
+        title={"en": "A vigil"}, commemoration=june, starts_at=datetime(2027, 6, 14, 15, tzinfo=UTC)
+    )
+    response = client.get(f"/events/{event.slug}?lang=lv")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    # Until the Latvian catalogue has the sentence, the sentence and its number stay English.
+    assert "86th anniversary of the Komunistiskā genocīda upuru piemiņas diena" in page
+    assert "86. anniversary" not in page
