@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask demo load`, `flask users create`, `flask users grant`."""
+"""Command-line tasks: `flask demo load`, `flask users create|set-password|grant`."""
 
 from __future__ import annotations
 
@@ -51,10 +51,7 @@ def users_create(email: str, admin: bool, name: str) -> None:
         _fail(str(error))
     if db.session.execute(select(User).where(User.email == user.email)).first():
         _fail(f"an account for {user.email} already exists")
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\n")
+    password = _read_new_password()
     try:
         check_password_strength(password)
         user.set_password(password)
@@ -63,6 +60,32 @@ def users_create(email: str, admin: bool, name: str) -> None:
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {'administrator' if admin else 'user'} {user.email}.")
+
+
+def _read_new_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\n")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+def users_set_password(email: str) -> None:
+    """Give an account a new password (for an organiser who has forgotten theirs)."""
+    from planner.accounts.models import check_password_strength
+    from planner.accounts.operations import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        _fail(f"there is no account for {email}")
+    password = _read_new_password()
+    try:
+        check_password_strength(password)
+        user.set_password(password)
+    except ValidationError as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(f"New password set for {user.email}.")
 
 
 @users_cli.command("grant")

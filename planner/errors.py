@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
@@ -47,7 +50,7 @@ def _handle_http(error: HTTPException):
         extra["parameter"] = error.parameter
         detail = error.detail
     if isinstance(error, CSRFError):
-        detail = (
+        detail = gettext(
             "The form has expired or did not come from this site. Reload the page and try again."
         )
     if status >= 500:
@@ -55,6 +58,14 @@ def _handle_http(error: HTTPException):
     if wants_json():
         response = problem(status, error.name, detail, **extra)
     else:
+        if isinstance(error, BadParameter) and request.method in ("GET", "HEAD"):
+            # A way on from the error: the same page without the value at fault.
+            kept = [
+                (name, value)
+                for name, value in request.args.items(multi=True)
+                if name not in (error.parameter, "page")
+            ]
+            extra["retry_url"] = request.path + (f"?{urlencode(kept)}" if kept else "")
         response = (
             render_template(
                 "errors/error.html", status=status, title=error.name, detail=detail, **extra

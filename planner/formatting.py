@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date, format_time
 from flask import Flask
-from flask_babel import gettext
+from flask_babel import get_translations, gettext
 
 from planner.commemorations.models import ordinal_en
 from planner.i18n import current_language, pick
@@ -59,6 +59,14 @@ def ordinal(number: int, lang: str | None = None) -> str:
     return f"{number}."
 
 
+def _ordinal_in(msgid: str, number: int, lang: str | None) -> str:
+    """The ordinal written as the sentence around it is: until a catalogue translates the
+    sentence it stays English, so '86th anniversary', never '86. anniversary'."""
+    if get_translations().gettext(msgid) == msgid:
+        lang = "en"
+    return ordinal(number, lang)
+
+
 def anniversary_label(commemoration, on: date, lang: str | None = None) -> str:
     """'86th anniversary of the June deportation of 1941', or '' when the year is unknown."""
     number = commemoration.anniversary(on)
@@ -66,7 +74,7 @@ def anniversary_label(commemoration, on: date, lang: str | None = None) -> str:
         return ""
     return gettext(
         "%(ordinal)s anniversary of the %(name)s",
-        ordinal=ordinal(number, lang),
+        ordinal=_ordinal_in("%(ordinal)s anniversary of the %(name)s", number, lang),
         name=commemoration.display_name(lang),
     )
 
@@ -76,7 +84,9 @@ def anniversary_short(commemoration, on: date, lang: str | None = None) -> str:
     number = commemoration.anniversary(on)
     if number is None:
         return ""
-    return gettext("%(ordinal)s anniversary", ordinal=ordinal(number, lang))
+    return gettext(
+        "%(ordinal)s anniversary", ordinal=_ordinal_in("%(ordinal)s anniversary", number, lang)
+    )
 
 
 def register_template_helpers(app: Flask) -> None:

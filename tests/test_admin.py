@@ -149,6 +149,16 @@ def test_an_impossible_date_and_a_bad_country_are_inline_errors(as_admin):
     assert db.session.execute(select(Commemoration)).first() is None
 
 
+@pytest.mark.parametrize("missing", [{"day": ""}, {"month": "", "day": "14"}, {"rule_kind": None}])
+def test_a_fixed_date_without_its_day_is_an_inline_error(as_admin, missing):
+    data = {**COMMEMORATION, "day": "", **missing}
+    data = {key: value for key, value in data.items() if value is not None}
+    response = post_form(as_admin, "/manage/admin/commemorations/new", data)
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "day") == "Choose the month and the day."
+    assert db.session.execute(select(Commemoration)).first() is None
+
+
 def test_the_rule_check_answers_validity_and_the_next_three_dates(as_admin):
     answer = as_admin.get(
         "/manage/admin/commemorations/check-rule?rrule=FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=25"

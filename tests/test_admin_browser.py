@@ -45,3 +45,22 @@ def test_admin_signs_in_and_sees_a_typed_rule_checked_live(live_server, page, ap
     expect(check).to_contain_text("yearly")
     assert check.locator("li").count() == 0
     assert problems == []
+
+
+def test_on_a_phone_the_admin_lists_scroll_inside_their_tables(live_server, page, app):
+    from tests.factories import make_commemoration, make_organisation, make_venue
+
+    make_user("admin@example.org", is_admin=True)
+    make_commemoration()
+    make_venue(name={"en": "Memorial to the Victims of Communism (Maarjamäe)"})
+    make_organisation(slug="helsinki-86", name={"en": "Helsinki-86 (Human Rights Defence Group)"})
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail address").fill("admin@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    for path in ("venues", "organisations", "users", "commemorations"):
+        page.goto(f"{live_server}/manage/admin/{path}")
+        assert page.locator("table.data-table").count() == 1
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{path}: the page is wider than the phone: {widths}"

@@ -121,3 +121,27 @@ def test_grant_with_bad_arguments_fails_with_one_line(runner):
     bad_role = runner.invoke(args=["users", "grant", "a@example.org", "x", "--role", "king"])
     assert bad_role.exit_code != 0
     assert count(Membership) == 0
+
+
+def test_an_administrator_sets_a_new_password_for_an_organiser_who_forgot_theirs(runner, client):
+    runner.invoke(args=["users", "create", "organiser@example.org"], input="the forgotten one\n")
+    result = runner.invoke(
+        args=["users", "set-password", "Organiser@example.org"], input="a fresh long password\n"
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.execute(select(User)).scalar_one()
+    db.session.refresh(user)
+    assert user.check_password("a fresh long password")
+    assert not user.check_password("the forgotten one")
+    assert "set a new one for you" in client.get("/login").get_data(as_text=True)
+
+
+def test_set_password_for_no_account_or_a_weak_password_fails(runner):
+    result = runner.invoke(args=["users", "set-password", "nobody@example.org"], input="x\n")
+    assert result.exit_code != 0 and "no account" in result.output
+    runner.invoke(args=["users", "create", "organiser@example.org"], input="the first password\n")
+    result = runner.invoke(args=["users", "set-password", "organiser@example.org"], input="x\n")
+    assert result.exit_code != 0
+    user = db.session.execute(select(User)).scalar_one()
+    db.session.refresh(user)
+    assert user.check_password("the first password")

@@ -266,8 +266,9 @@ def test_the_snippet_box_shows_both_forms_of_the_code_and_a_preview(app):
     textareas = re.findall(r"<textarea[^>]*>(.*?)</textarea>", page, re.S)
     assert textareas == [
         "&lt;script src=&#34;http://localhost/embed.js&#34; "
-        "data-organisation=&#34;helsinki-86&#34; async&gt;&lt;/script&gt;",
-        "&lt;iframe src=&#34;http://localhost/embed/events?organisation=helsinki-86&#34; "
+        "data-organisation=&#34;helsinki-86&#34; data-lang=&#34;en&#34; async&gt;&lt;/script&gt;",
+        "&lt;iframe src=&#34;http://localhost/embed/events?organisation=helsinki-86&amp;amp;lang=en"
+        "&#34; "
         "title=&#34;Remembrance events&#34; width=&#34;100%&#34; height=&#34;480&#34; "
         "loading=&#34;lazy&#34; style=&#34;border:0&#34;&gt;&lt;/iframe&gt;",
     ]

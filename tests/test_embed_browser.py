@@ -2,45 +2,19 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import render_template_string
-from werkzeug.serving import make_server
 
 from tests.conftest import ROOT
+from tests.embed_support import fits_its_content, partner_site_fixture  # noqa: F401
 from tests.factories import make_event, make_organisation
 
 pytestmark = pytest.mark.browser
 
 FUTURE = datetime(2099, 6, 14, 15, 0, tzinfo=UTC)
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture
-def partner_site() -> Iterator[tuple[dict[str, str], str]]:
-    """Another origin (localhost, not 127.0.0.1, on its own port) serving fixed pages."""
-    pages: dict[str, str] = {}
-
-    def serve(environ, start_response):
-        body = pages.get(environ["PATH_INFO"])
-        if body is None:
-            start_response("404 Not Found", [("Content-Type", "text/plain")])
-            return [b"not found"]
-        kind = "text/javascript" if environ["PATH_INFO"].endswith(".js") else "text/html"
-        start_response("200 OK", [("Content-Type", f"{kind}; charset=utf-8")])
-        return [body.encode()]
-
-    server = make_server("127.0.0.1", 0, serve, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield pages, f"http://localhost:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
 
 
 def _plan_events():
@@ -60,23 +34,6 @@ def _plan_events():
         organisations=[museum],
         starts_at=FUTURE,
     )
-
-
-def _fits_its_content(frame) -> None:
-    """Wait until the frame is as tall as its content, then check it has no inner scrollbar."""
-    # Chromium stops updating cross-origin frames outside the viewport; look at this one.
-    frame.frame_element().scroll_into_view_if_needed()
-    frame.wait_for_function(
-        "() => Math.abs(window.innerHeight -"
-        " Math.ceil(document.documentElement.getBoundingClientRect().height)) <= 1"
-    )
-    inside = frame.evaluate(
-        "() => ({client: document.documentElement.clientHeight,"
-        " scroll: document.documentElement.scrollHeight})"
-    )
-    assert inside["client"] == inside["scroll"]
-    outside = frame.frame_element().bounding_box()["height"]
-    assert abs(outside - inside["scroll"]) <= 3
 
 
 def test_two_snippets_on_a_partner_page_show_their_own_events_and_fit_them(
@@ -138,8 +95,8 @@ def test_two_snippets_on_a_partner_page_show_their_own_events_and_fit_them(
     assert "Helsinki-86" not in second_text
 
     # The long listing grows past the fallback height, the short one shrinks below it.
-    _fits_its_content(first_frame)
-    _fits_its_content(second_frame)
+    fits_its_content(first_frame)
+    fits_its_content(second_frame)
     heights = [
         page.eval_on_selector(f"#{name} iframe", "f => f.getBoundingClientRect().height")
         for name in ("first", "second")
@@ -219,7 +176,7 @@ def test_an_error_page_in_the_frame_is_sized_too(live_server, partner_site, page
     page.goto(f"{partner}/typo.html")
     frame = page.wait_for_selector("iframe.remembrance-planner-embed").content_frame()
     frame.wait_for_selector("text=This listing cannot be shown")
-    _fits_its_content(frame)
+    fits_its_content(frame)
     assert page.eval_on_selector("iframe", "f => f.getBoundingClientRect().height") < 480
 
 
@@ -268,7 +225,8 @@ def test_the_snippet_box_copies_the_code_and_previews_the_listing(app, live_serv
         page.wait_for_selector(".embed-copy-status:text('Copied')")
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied == (
-            f'<script src="{live_server}/embed.js" data-organisation="helsinki-86" async></script>'
+            f'<script src="{live_server}/embed.js" data-organisation="helsinki-86" data-lang="en" '
+            "async></script>"
         )
         page.click("text=Copy the frame code")
         page.wait_for_selector(".embed-copy-status:text('Copied')")
@@ -277,7 +235,7 @@ def test_the_snippet_box_copies_the_code_and_previews_the_listing(app, live_serv
         preview = page.query_selector("iframe.embed-preview").content_frame()
         preview.wait_for_selector("li.embed-event")
         assert preview.inner_text("body").count("Helsinki-86 flowers") == 6
-        _fits_its_content(preview)
+        fits_its_content(preview)
         assert _axe_violations(page, "'.embed-box'") == []
     finally:
         context.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import icalendar
 import pytest
 from flask_login.utils import _create_identifier
 from sqlalchemy import select
@@ -107,6 +108,21 @@ def test_an_organiser_plans_a_vigil_confirms_a_clash_and_publishes(app, live_ser
     mine = next(event for event in events if event.title.get("en") == expected_title)
     assert mine.status == EventStatus.SCHEDULED
     assert mine.starts_at == datetime(day.year, day.month, day.day, 15, 0, tzinfo=UTC)
+
+    # The public sees it: on its own page, reached from the organiser's page, and in the feed.
+    page.goto(f"{live_server}/manage/events/{mine.slug}")
+    page.get_by_role("link", name="Open the public page").click()
+    assert page.url == f"{live_server}/events/{mine.slug}"
+    assert page.locator("h1").inner_text() == expected_title
+    assert "Freedom Monument" in page.locator("main").inner_text()
+    feed = page.request.get(live_server + "/organisations/helsinki-86/events.ics")
+    assert feed.ok and feed.headers["content-type"].startswith("text/calendar")
+    (vevent,) = icalendar.Calendar.from_ical(feed.body()).walk("VEVENT")
+    assert str(vevent["SUMMARY"]) == expected_title
+    assert str(vevent["STATUS"]) == "CONFIRMED"
+    assert vevent.decoded("SEQUENCE") == 0
+    assert vevent.decoded("DTSTART") == mine.starts_at
+    assert str(vevent["URL"]).endswith(f"/events/{mine.slug}")
 
     page.goto(live_server + "/manage/")
     upcoming = page.locator("#upcoming-heading + .manage-list")

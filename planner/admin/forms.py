@@ -112,14 +112,23 @@ class CommemorationForm(_SlugMixin, FlaskForm):
         _l("Year first observed"), validators=[Optional(), NumberRange(min=1, max=9999)]
     )
 
-    def validate_day(self, field) -> None:
-        if self.rule_kind.data != "date":
-            return
-        if not field.data or not self.month.data:
-            raise ValidationError(_l("Choose the month and the day."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Checked here, not in validate_day: Optional() ends the day's checks when it is empty.
+        if self.rule_kind.data == "date" and not self.day.errors:
+            problem = self._fixed_date_problem()
+            if problem:
+                self.day.errors = [*self.day.errors, problem]
+                valid = False
+        return valid
+
+    def _fixed_date_problem(self):
+        if not self.day.data or not self.month.data:
+            return _l("Choose the month and the day.")
         month = int(self.month.data)
-        if field.data > calendar.monthrange(2000, month)[1]:  # 2000 is a leap year: 29 Feb is fine
-            raise ValidationError(_l("That month has no such day."))
+        if self.day.data > calendar.monthrange(2000, month)[1]:  # 2000 is a leap year
+            return _l("That month has no such day.")
+        return None
 
     def validate_rrule(self, field) -> None:
         if self.rule_kind.data == "rule" and not (field.data or "").strip():

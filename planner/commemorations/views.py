@@ -15,6 +15,7 @@ from planner.commemorations.queries import (
 )
 from planner.events.filters import parse_page
 from planner.extensions import db
+from planner.pagination import paginate
 from planner.urls import absolute_url
 
 bp = Blueprint("commemorations", __name__)
@@ -43,11 +44,10 @@ def show(slug: str):
     else:
         next_events = [e for e in coming if e.local_start.date() < this_cycle_ends]
         later_events = [e for e in coming if e.local_start.date() >= this_cycle_ends]
-    past = db.paginate(
+    past = paginate(
         history(commemoration),
         page=page,
         per_page=current_app.config["EVENTS_PER_PAGE"],
-        error_out=False,
     )
     return render_template(
         "commemorations/show.html",

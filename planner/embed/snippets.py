@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext
 from markupsafe import escape
 
+from planner.i18n import current_language
 from planner.urls import public_url
 
 FILTER_NAMES = ("organisation", "venue", "commemoration", "country")
@@ -27,8 +28,13 @@ def embed_snippets(filter_name: str, filter_value: str) -> Snippets:
         raise ValueError(f"an embed is filtered by one of {FILTER_NAMES}, not {filter_name!r}")
     name, value = escape(filter_name), escape(filter_value)
     title = escape(gettext("Remembrance events"))
-    script = f'<script src="{public_url("/embed.js")}" data-{name}="{value}" async></script>'
-    listing = escape(public_url("/embed/events", {filter_name: filter_value}))
+    # The language is spelled out so that the partner sees where to change it.
+    lang = current_language()
+    script = (
+        f'<script src="{public_url("/embed.js")}" data-{name}="{value}" data-lang="{lang}" '
+        "async></script>"
+    )
+    listing = escape(public_url("/embed/events", {filter_name: filter_value, "lang": lang}))
     iframe = (
         f'<iframe src="{listing}" title="{title}" width="100%" height="{FALLBACK_HEIGHT}" '
         f'loading="lazy" style="border:0"></iframe>'

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort
+from flask_babel import gettext
 from sqlalchemy import Select, select
 from werkzeug.datastructures import MultiDict
 
@@ -27,19 +28,22 @@ def _parse_date(name: str, value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadParameter(name, f"{value!r} is not a date; use YYYY-MM-DD") from None
+        raise BadParameter(
+            name, gettext("%(value)r is not a date; use YYYY-MM-DD", value=value)
+        ) from None
 
 
 def parse_page(args: MultiDict, name: str = "page") -> int:
+    """`page`: a whole number from 1; anything else is a 400 naming the parameter."""
     raw = args.get(name)
     if raw is None or raw == "":
         return 1
     try:
         page = int(raw)
     except ValueError:
-        raise BadParameter(name, f"{raw!r} is not a whole number") from None
+        raise BadParameter(name, gettext("%(value)r is not a whole number", value=raw)) from None
     if page < 1:
-        raise BadParameter(name, "must be 1 or more")
+        raise BadParameter(name, gettext("must be 1 or more"))
     return page
 
 
@@ -76,7 +80,9 @@ class EventFilters:
         country = args.get("country")
         if country:
             if not is_country(country):
-                raise BadParameter("country", f"{country!r} is not an ISO 3166-1 country code")
+                raise BadParameter(
+                    "country", gettext("%(value)r is not an ISO 3166-1 country code", value=country)
+                )
             filters.country = country.strip().upper()
             raw["country"] = filters.country
         for name, model in (
@@ -95,13 +101,13 @@ class EventFilters:
             filters.date_to = _parse_date("to", args["to"])
             raw["to"] = args["to"]
         if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
-            raise BadParameter("to", "must not be before 'from'")
+            raise BadParameter("to", gettext("must not be before 'from'"))
         given = args.get("q") or ""
         if len(given) > MAX_QUERY_LENGTH:
-            raise BadParameter("q", f"use at most {MAX_QUERY_LENGTH} characters")
+            raise BadParameter("q", gettext("use at most %(max)d characters", max=MAX_QUERY_LENGTH))
         # PostgreSQL refuses NUL in text; no control character is searchable text anyway.
         if any(ord(char) < 32 for char in given):
-            raise BadParameter("q", "control characters are not searchable text")
+            raise BadParameter("q", gettext("control characters are not searchable text"))
         text = given.strip()
         if text:
             filters.text = text
@@ -109,7 +115,7 @@ class EventFilters:
         when = args.get("when")
         if when:
             if when not in ("past", "upcoming"):
-                raise BadParameter("when", "use 'past' or 'upcoming'")
+                raise BadParameter("when", gettext("use 'past' or 'upcoming'"))
             filters.past = when == "past"
             if filters.past:
                 raw["when"] = "past"

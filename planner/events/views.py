@@ -17,6 +17,7 @@ from planner.events.schema_org import event_json_ld
 from planner.extensions import db
 from planner.i18n import current_language
 from planner.organisations.models import Organisation
+from planner.pagination import paginate
 from planner.public.links import feed_url, google_calendar_url, outlook_calendar_url
 from planner.text import markdown_to_text
 from planner.urls import absolute_url
@@ -57,11 +58,10 @@ def index():
     filters = EventFilters.from_args(request.args)
     page = parse_page(request.args)
     query = past_events() if filters.past else upcoming_events()
-    pagination = db.paginate(
+    pagination = paginate(
         filters.apply(query),
         page=page,
         per_page=current_app.config["EVENTS_PER_PAGE"],
-        error_out=False,
     )
     return render_template(
         "events/index.html",

@@ -53,6 +53,7 @@ from planner.events.queries import with_details
 from planner.extensions import db, login_manager
 from planner.manage.forms import ActionForm, CancelForm, EventForm, PostponeForm
 from planner.organisations.models import Organisation
+from planner.pagination import paginate
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
 
@@ -594,11 +595,10 @@ def activity(slug: str):
             403,
             description=gettext("Only the organisation's members can see its activity."),
         )
-    page = db.paginate(
+    page = paginate(
         organisation_trail(organisation.id),
         page=parse_page(request.args),
         per_page=ACTIVITY_PER_PAGE,
-        error_out=False,
     )
     entries = readable_entries(page.items, country_zone(organisation.country))
     events = {
