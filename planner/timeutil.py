@@ -36,7 +36,7 @@ def local_to_utc(day: date, at: time, zone: str | ZoneInfo, field: str = "start"
                 _l(
                     "%(time)s does not exist on %(day)s in %(zone)s: the clocks go forward then."
                     " Choose another time.",
-                    time=f"{naive:%H:%M}",
+                    time=naive.strftime("%H:%M"),
                     day=LazyString(_day_text, day),
                     zone=tz.key,
                 ),
@@ -46,7 +46,7 @@ def local_to_utc(day: date, at: time, zone: str | ZoneInfo, field: str = "start"
             _l(
                 "%(time)s happens twice on %(day)s in %(zone)s: the clocks go back then."
                 " Choose another time.",
-                time=f"{naive:%H:%M}",
+                time=naive.strftime("%H:%M"),
                 day=LazyString(_day_text, day),
                 zone=tz.key,
             ),
