@@ -6,10 +6,33 @@ from urllib.parse import urlencode
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from planner.extensions import db
+
+# Error pages speak the reader's language; problem JSON keeps the standard English titles.
+PAGE_TITLES = {
+    400: _l("This request cannot be answered"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Not possible here"),
+    409: _l("Changed in the meantime"),
+    410: _l("No longer valid"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+    503: _l("Not available just now"),
+}
+DEFAULT_DETAILS = {
+    403: _l("Your account may not see or change this."),
+    404: _l(
+        "There is nothing at this address. The link may be mistyped, or what it named was removed."
+    ),
+    429: _l("Please wait a while before trying again."),
+    500: _l("An error on our side stopped this page. Please try again in a moment."),
+    503: _l("The service cannot answer right now. Please try again in a moment."),
+}
 
 
 class BadParameter(BadRequest):
@@ -66,9 +89,12 @@ def _handle_http(error: HTTPException):
                 if name not in (error.parameter, "page")
             ]
             extra["retry_url"] = request.path + (f"?{urlencode(kept)}" if kept else "")
+        if detail == type(error).description and status in DEFAULT_DETAILS:
+            detail = str(DEFAULT_DETAILS[status])  # werkzeug's generic English text
+        title = str(PAGE_TITLES.get(status, error.name))
         response = (
             render_template(
-                "errors/error.html", status=status, title=error.name, detail=detail, **extra
+                "errors/error.html", status=status, title=title, detail=detail, **extra
             ),
             status,
         )

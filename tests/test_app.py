@@ -61,7 +61,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, app, monkeypat
 def test_unknown_page_is_a_404_page(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
-    assert "Not Found" in response.get_data(as_text=True)
+    assert "Page not found" in response.get_data(as_text=True)
 
 
 def test_production_refuses_to_start_without_its_settings(monkeypatch):
@@ -79,3 +79,11 @@ def test_pages_refuse_framing_by_other_sites(client):
     response = client.get("/")
     assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_error_pages_speak_the_readers_language(client):
+    response = client.get("/no-such-page?lang=lv")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Lapa nav atrasta" in page
+    assert "The requested URL" not in page

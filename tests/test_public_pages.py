@@ -543,7 +543,7 @@ def test_drafts_never_appear_on_any_page(client, spread, fixed_today):
 def test_unknown_slugs_are_a_404_page(client, app, url):
     response = client.get(url)
     assert response.status_code == 404
-    assert "Not Found" in text_of(response)
+    assert "Page not found" in text_of(response)
     assert response.mimetype == "text/html"
 
 
