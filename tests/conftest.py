@@ -95,22 +95,23 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def login_as(client):
-    """Sign a user in on the test client directly (the sign-in form has tests of its own)."""
-
+def sign_in_client(client, user) -> None:
+    """Sign a user in on a test client directly (the sign-in form has tests of its own)."""
     from flask_login.utils import _create_identifier
 
-    def sign_in(user) -> None:
-        with client:  # keeps the request context, to read what "strong" protection checks
-            client.get("/healthz")
-            identifier = _create_identifier()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-            session["_id"] = identifier
+    with client:  # keeps the request context, to read what "strong" protection checks
+        client.get("/healthz")
+        identifier = _create_identifier()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session["_id"] = identifier
 
-    return sign_in
+
+@pytest.fixture
+def login_as(client):
+    """Sign a user in on the `client` fixture."""
+    return lambda user: sign_in_client(client, user)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from planner.audit.models import AuditEntry
 from planner.events.models import Event, EventStatus
 from planner.events.planning import suggest_title
 from planner.extensions import db
+from tests.conftest import sign_in_client
 from tests.manage_support import (
     csrf_token,
     event_form_data,
@@ -297,7 +298,7 @@ def test_two_organisers_edit_the_same_event_the_second_is_told_and_the_first_sur
     assert post(client, url, {**opened, "title_en": "First's title"}).status_code == 303
 
     second = app.test_client()
-    _sign_in(second)(world.owner)
+    sign_in_client(second, world.owner)
     response = post(second, url, {**opened, "title_en": "Second's title", "start_time": "13:00"})
     page = response.get_data(as_text=True)
     assert response.status_code == 409
@@ -310,21 +311,6 @@ def test_two_organisers_edit_the_same_event_the_second_is_told_and_the_first_sur
     db.session.expire_all()
     assert event.title["en"] == "First's title"
     assert event.starts_at == datetime(2099, 6, 14, 9, tzinfo=UTC)
-
-
-def _sign_in(client):
-    from flask_login.utils import _create_identifier
-
-    def sign_in(user) -> None:
-        with client:
-            client.get("/healthz")
-            identifier = _create_identifier()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-            session["_id"] = identifier
-
-    return sign_in
 
 
 def test_a_save_racing_another_at_the_database_is_refused_too(client, login_as):
