@@ -29,9 +29,10 @@ def csrf_token(client, path: str = "/login") -> str:
     return match.group(1)
 
 
-def sign_in(client, email: str, password: str, **extra):
+def sign_in(client, email: str, password: str, address: str = "127.0.0.1", **extra):
+    """Post the sign-in form from `address`, with the page's CSRF token."""
     data = {"email": email, "password": password, "csrf_token": csrf_token(client), **extra}
-    return client.post("/login", data=data)
+    return client.post("/login", data=data, environ_base={"REMOTE_ADDR": address})
 
 
 def invitation_link(page: str) -> str:
@@ -148,17 +149,7 @@ def test_change_password_needs_the_current_one(client, app):
 
 
 def fail_times(client, count: int, email: str, address: str = "127.0.0.1"):
-    responses = []
-    for _ in range(count):
-        token = csrf_token(client)
-        responses.append(
-            client.post(
-                "/login",
-                data={"email": email, "password": "wrong password", "csrf_token": token},
-                environ_base={"REMOTE_ADDR": address},
-            )
-        )
-    return responses
+    return [sign_in(client, email, "wrong password", address) for _ in range(count)]
 
 
 def test_ten_failures_from_one_address_lock_that_address_out(client, app):
@@ -167,30 +158,14 @@ def test_ten_failures_from_one_address_lock_that_address_out(client, app):
     for number in range(10):
         (response,) = fail_times(client, 1, f"guess{number}@example.org", "192.0.2.10")
         assert response.status_code == 200
-    response = client.post(
-        "/login",
-        data={
-            "email": "organiser@example.org",
-            "password": PASSWORD,
-            "csrf_token": csrf_token(client),
-        },
-        environ_base={"REMOTE_ADDR": "192.0.2.10"},
-    )
+    response = sign_in(client, "organiser@example.org", PASSWORD, "192.0.2.10")
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
     page = response.get_data(as_text=True)
     assert "Please wait a little" in page
     assert "too many unsuccessful sign-in attempts" in page
     # Another address is not affected.
-    response = client.post(
-        "/login",
-        data={
-            "email": "organiser@example.org",
-            "password": PASSWORD,
-            "csrf_token": csrf_token(client),
-        },
-        environ_base={"REMOTE_ADDR": "192.0.2.11"},
-    )
+    response = sign_in(client, "organiser@example.org", PASSWORD, "192.0.2.11")
     assert response.status_code == 302
 
 
@@ -200,27 +175,11 @@ def test_ten_failures_on_one_account_lock_that_account_from_every_address(client
     for number in range(10):
         (response,) = fail_times(client, 1, "organiser@example.org", f"198.51.100.{number}")
         assert response.status_code == 200
-    response = client.post(
-        "/login",
-        data={
-            "email": "Organiser@example.org",
-            "password": PASSWORD,
-            "csrf_token": csrf_token(client),
-        },
-        environ_base={"REMOTE_ADDR": "203.0.113.5"},
-    )
+    response = sign_in(client, "Organiser@example.org", PASSWORD, "203.0.113.5")
     assert response.status_code == 429
     assert "Retry-After" in response.headers
     # Another account signs in from that same fresh address.
-    response = client.post(
-        "/login",
-        data={
-            "email": "colleague@example.org",
-            "password": PASSWORD,
-            "csrf_token": csrf_token(client),
-        },
-        environ_base={"REMOTE_ADDR": "203.0.113.5"},
-    )
+    response = sign_in(client, "colleague@example.org", PASSWORD, "203.0.113.5")
     assert response.status_code == 302
 
 
