@@ -19,7 +19,9 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     if issubclass(config_class, ProductionConfig):
         config_class.check()
 
-    app = Flask(__name__, template_folder=str(TEMPLATE_DIR), instance_relative_config=True)
+    from planner.web import PlannerFlask
+
+    app = PlannerFlask(__name__, template_folder=str(TEMPLATE_DIR), instance_relative_config=True)
     app.config.from_object(config_class)
     app.config.update(overrides)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})

@@ -1,0 +1,59 @@
+"""What every view shares: the request's single commit point and the one lookup by slug.
+
+Views never commit or roll back. Operations change the models and flush; when the view has
+answered with a success or a redirect (status below 400) the request commits once, and any
+other answer, or an exception, rolls back (as Indico's request handler does).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import Flask, abort
+from sqlalchemy import select
+from sqlalchemy.sql import Select
+
+from planner.extensions import db
+from planner.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
+
+Model = TypeVar("Model")
+
+
+class PlannerFlask(Flask):
+    """Flask with one commit point per request."""
+
+    def dispatch_request(self):  # type: ignore[override]
+        response = self.make_response(super().dispatch_request())
+        if response.status_code < 400:
+            # Errors raised here (a unique slug taken by a concurrent request, say) go through
+            # the app's error handlers like any other error of the view.
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def is_slug(value: str) -> bool:
+    """Whether `value` could be a slug at all (NUL bytes and the like never reach the database)."""
+    return len(value) <= SLUG_MAX_LENGTH and SLUG_PATTERN.fullmatch(value) is not None
+
+
+def one_by_slug_or_404(
+    model: type[Model],
+    slug: str,
+    *,
+    query: Select | None = None,
+    description: str | None = None,
+) -> Model:
+    """The `model` row with `slug`, or a 404 page for an unknown or malformed slug.
+
+    `query` (a `select(model)` with eager loads or extra conditions) replaces the plain select.
+    """
+    if is_slug(slug):
+        statement = query if query is not None else select(model)
+        found: Any = db.session.execute(
+            statement.where(model.slug == slug)  # type: ignore[attr-defined]
+        ).scalar_one_or_none()
+        if found is not None:
+            return found
+    abort(404, description=description)
