@@ -111,6 +111,10 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from planner.inputs import register_input_checks
+
+    register_input_checks(app)
+
     @app.after_request
     def remember_language(response):
         # A reader who picks a language with ?lang= keeps it on the next pages. A feed's, an

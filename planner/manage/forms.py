@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -35,6 +34,7 @@ from planner.events.planning import (
     venue_language,
 )
 from planner.extensions import db
+from planner.inputs import PlannerForm
 from planner.markdown import render_markdown
 from planner.organisations.models import Organisation
 from planner.venues.models import Venue
@@ -71,7 +71,7 @@ def _hidden_version() -> IntegerField:
     return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
-class EventForm(FlaskForm):
+class EventForm(PlannerForm):
     """Plan a new event, or edit one: who, what, where, when, in which languages."""
 
     organisation = SelectField(
@@ -238,7 +238,7 @@ class EventForm(FlaskForm):
         return venue_language(self.chosen_venue)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PlannerForm):
     """A lifecycle step with no details: publish, restore, delete, plan again."""
 
     version = _hidden_version()
@@ -259,13 +259,13 @@ class _NoteFields:
         }
 
 
-class CancelForm(_NoteFields, FlaskForm):
+class CancelForm(_NoteFields, PlannerForm):
     """Cancel a published event; it stays public, marked cancelled, with this note."""
 
     version = _hidden_version()
 
 
-class PostponeForm(_NoteFields, FlaskForm):
+class PostponeForm(_NoteFields, PlannerForm):
     """Postpone to a new time, or (with no date) until further notice."""
 
     version = _hidden_version()
