@@ -103,7 +103,7 @@ def sign_in_client(client, user) -> None:
         client.get("/healthz")
         identifier = _create_identifier()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
         session["_id"] = identifier
 

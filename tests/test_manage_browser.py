@@ -36,7 +36,7 @@ def sign_in_browser(app, page, base_url: str, user) -> None:
     ):
         identifier = _create_identifier()
     value = app.session_interface.get_signing_serializer(app).dumps(
-        {"_user_id": str(user.id), "_fresh": True, "_id": identifier}
+        {"_user_id": user.get_id(), "_fresh": True, "_id": identifier}
     )
     page.context.add_cookies(
         [{"name": app.config["SESSION_COOKIE_NAME"], "value": value, "url": base_url}]

@@ -31,6 +31,7 @@ from planner.accounts.forms import (
     RoleForm,
     role_choices,
 )
+from planner.accounts.login import sign_out, stay_signed_in
 from planner.accounts.mail import mail_configured, send_mail
 from planner.accounts.models import Invitation
 from planner.accounts.permissions import can_manage_members, can_see_members, is_admin
@@ -129,7 +130,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()  # CSRFProtect has already checked the form's token
+    sign_out()  # CSRFProtect has already checked the form's token
     flash(_("You have signed out."), "info")
     return redirect(url_for("public.index"))
 
@@ -148,6 +149,7 @@ def change_password():
             form_errors_from(form, error)
         else:
             db.session.commit()
+            stay_signed_in()
             flash(_("Your password has been changed."), "info")
             return redirect(url_for("manage.dashboard"))
     return render_template("accounts/password.html", form=form)
