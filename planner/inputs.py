@@ -14,7 +14,6 @@ from flask import Flask, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
 from wtforms.validators import StopValidation
 
 from planner.errors import BadParameter
@@ -38,8 +37,17 @@ def refuse_forbidden_query_characters() -> None:
             )
 
 
+def without_forbidden_characters(data):
+    """A form field's filter: what the field holds, the forbidden characters taken out."""
+    if isinstance(data, str):
+        return FORBIDDEN.sub("", data)
+    if isinstance(data, list):
+        return [FORBIDDEN.sub("", item) if isinstance(item, str) else item for item in data]
+    return data
+
+
 def no_forbidden_characters(_form, field) -> None:
-    """A form field's check, put first on every text field by PlannerForm."""
+    """A form field's check, put first on every field by PlannerForm: it says what was sent."""
     for value in field.raw_data or ():
         if isinstance(value, str) and has_forbidden_characters(value):
             field.errors[:] = []
@@ -49,13 +57,20 @@ def no_forbidden_characters(_form, field) -> None:
 
 
 class PlannerForm(FlaskForm):
-    """Every form of the planner: each text field refuses control characters first."""
+    """Every form of the planner: each field refuses control characters first.
+
+    The filter keeps them from everything that reads the field (a select's value looked up
+    in the database, the page shown again); the validator makes it a form error.
+    """
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                given = unbound_field.kwargs.get("validators") or ()
-                options = {**options, "validators": [no_forbidden_characters, *given]}
+            given = unbound_field.kwargs
+            options = {
+                **options,
+                "filters": [without_forbidden_characters, *(given.get("filters") or ())],
+                "validators": [no_forbidden_characters, *(given.get("validators") or ())],
+            }
             return super().bind_field(form, unbound_field, options)
 
 
