@@ -74,6 +74,8 @@ def safe_next(target: str | None) -> str | None:
     """`target` when it is a path on this site (never another host, never `//host`)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
+    if any(char.isspace() or not char.isprintable() for char in target):
+        return None  # CR/LF would split the Location header; no path needs a space unencoded
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None

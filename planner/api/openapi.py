@@ -98,8 +98,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "to": {
         "name": "to",
         "in": "query",
-        "description": "Events starting on or before this local date (YYYY-MM-DD); it must not "
-        "be before `from`.",
+        "description": "Events starting on or before this local date (YYYY-MM-DD); a `to` "
+        "before `from` is refused with a 400 problem naming `to`.",
         "schema": _or_empty({"type": "string", "format": "date"}),
     },
     "q": {
