@@ -52,6 +52,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # The Strict-Transport-Security header; empty (none) outside production.
+    STRICT_TRANSPORT_SECURITY = ""
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -82,6 +84,9 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    STRICT_TRANSPORT_SECURITY = os.environ.get(
+        "STRICT_TRANSPORT_SECURITY", "max-age=31536000"
+    )
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

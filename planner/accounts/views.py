@@ -31,13 +31,19 @@ from planner.accounts.forms import (
     RoleForm,
     role_choices,
 )
-from planner.accounts.login import sign_out, stay_signed_in
+from planner.accounts.login import (
+    limit_password_attempts,
+    sign_in_account_key,
+    sign_out,
+    stay_signed_in,
+)
 from planner.accounts.mail import mail_configured, send_mail
 from planner.accounts.models import Invitation
 from planner.accounts.permissions import can_manage_members, can_see_members, is_admin
 from planner.db import ValidationError, now_utc
 from planner.extensions import db, limiter
 from planner.organisations.models import Membership, Organisation, Role
+from planner.urls import absolute_url
 
 bp = Blueprint("accounts", __name__)
 
@@ -51,8 +57,7 @@ def _address_key() -> str:
 
 
 def _account_key() -> str:
-    email = (request.form.get("email") or "").strip().lower()[:254]
-    return "login-account:" + (email or "(blank)")
+    return sign_in_account_key(request.form.get("email"))
 
 
 # Kept on the request itself: the app context (and `g`) can outlive one request.
@@ -138,6 +143,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limit_password_attempts
 @login_required
 def change_password():
     form = PasswordChangeForm()
@@ -336,7 +342,7 @@ def _send_invitation(invitation: Invitation, link: str) -> bool:
 
 def invitation_sent_page(invitation: Invitation, token: str, back_url: str):
     """Show the inviter the link to pass on (it is shown only this once)."""
-    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    link = absolute_url("accounts.accept_invitation", token=token)  # SITE_URL, not Host
     mailed = _send_invitation(invitation, link)
     return render_template(
         "accounts/invitation_sent.html",
