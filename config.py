@@ -84,9 +84,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    STRICT_TRANSPORT_SECURITY = os.environ.get(
-        "STRICT_TRANSPORT_SECURITY", "max-age=31536000"
-    )
+    STRICT_TRANSPORT_SECURITY = os.environ.get("STRICT_TRANSPORT_SECURITY", "max-age=31536000")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
