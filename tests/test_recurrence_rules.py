@@ -302,4 +302,4 @@ def test_the_live_check_speaks_the_readers_language(as_admin):
         query_string={"rrule": "FREQ=YEARLY;INTERVAL=0"},
         headers={"Accept-Language": "et"},
     )
-    assert answer.json["message"] == "INTERVAL on täisarv 1-st 8-ni."
+    assert answer.json["message"] == "INTERVAL on täisarv 1 kuni 8."
