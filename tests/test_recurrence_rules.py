@@ -303,3 +303,32 @@ def test_the_live_check_speaks_the_readers_language(as_admin):
         headers={"Accept-Language": "et"},
     )
     assert answer.json["message"] == "INTERVAL on täisarv 1 kuni 8."
+
+
+@pytest.mark.browser
+def test_the_admin_sees_why_a_typed_rule_is_refused(live_server, page, app):
+    from playwright.sync_api import expect
+
+    from tests.factories import PASSWORD
+
+    make_user("admin@example.org", is_admin=True)
+    page.goto(f"{live_server}/login?next=/manage/admin/commemorations/new")
+    page.get_by_label("E-mail address").fill("admin@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server}/manage/admin/commemorations/new")
+
+    page.get_by_label("By a rule (for example, the third Sunday of May)").check()
+    check = page.locator("#rrule-check")
+    field = page.get_by_label("Recurrence rule (RRULE)")
+    for rule, message in [
+        ("FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO", "Calendar apps read BYWEEKNO differently"),
+        ("FREQ=YEARLY;INTERVAL=0;BYMONTH=6;BYMONTHDAY=14", "INTERVAL is a whole number"),
+        ("FREQ=YEARLY;BYMONTH=5;BYDAY=+99MO", "BYDAY takes weekdays"),
+        ("FREQ=YEARLY;BYEASTER=999999", "BYEASTER is not part of a rule"),
+    ]:
+        field.fill(rule)
+        expect(check).to_contain_text(message)
+        assert check.locator("li").count() == 0
+    field.fill("FREQ=YEARLY;BYMONTH=5;BYDAY=3SU")
+    expect(check).to_contain_text("The rule is valid.")
