@@ -42,6 +42,8 @@ URL = {"type": "string", "format": "uri"}
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}
 COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$"}
 YEAR = {"type": ["integer", "null"], "minimum": 1}
+# Query values holding a control character or a non-character are a 400 (planner/inputs.py).
+TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ufdd0-\\ufdef\\ufffe\\uffff]*$"
 
 PARAMETERS: dict[str, dict[str, Any]] = {
     "lang": {
@@ -74,20 +76,23 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "commemoration": {
         "name": "commemoration",
         "in": "query",
-        "description": "Events for this commemoration (its slug); an unknown slug is a 404.",
-        "schema": {"type": "string"},
+        "description": "Events for this commemoration (its slug); an unknown slug is a 404, "
+        "a control character a 400.",
+        "schema": {"type": "string", "pattern": TEXT},
     },
     "organisation": {
         "name": "organisation",
         "in": "query",
-        "description": "Events this organisation organises (its slug); an unknown slug is a 404.",
-        "schema": {"type": "string"},
+        "description": "Events this organisation organises (its slug); an unknown slug is a 404, "
+        "a control character a 400.",
+        "schema": {"type": "string", "pattern": TEXT},
     },
     "venue": {
         "name": "venue",
         "in": "query",
-        "description": "Events at this venue (its slug); an unknown slug is a 404.",
-        "schema": {"type": "string"},
+        "description": "Events at this venue (its slug); an unknown slug is a 404, "
+        "a control character a 400.",
+        "schema": {"type": "string", "pattern": TEXT},
     },
     "from": {
         "name": "from",
@@ -107,7 +112,11 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "in": "query",
         "description": "Text searched in titles and descriptions, in every language; control "
         "characters are refused.",
-        "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00-\\x1f]*$"},
+        "schema": {
+            "type": "string",
+            "maxLength": MAX_QUERY_LENGTH,
+            "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f\\ufdd0-\\ufdef\\ufffe\\uffff]*$",
+        },
     },
     "when": {
         "name": "when",

@@ -94,7 +94,8 @@ class Commemoration(db.Model):
     @property
     def start_year(self) -> int:
         """The year the recurrence starts: first observed, else the year remembered, else 1900."""
-        return self.first_observed_year or self.remembered_year or 1900
+        year = self.first_observed_year or self.remembered_year or 1900
+        return min(max(year, 1), 9999)  # whatever the database holds, a year dates accept
 
     def occurrences_after(
         self, after: date, count: int = 1, *, inclusive: bool = True
