@@ -100,7 +100,7 @@ def params(names: list[str]):
 def world(app):
     june = make_commemoration()
     venue = make_venue()
-    organisation = make_organisation()
+    organisation = make_organisation(slug="helsinki-86")
     start = now_utc() + timedelta(days=10)
     make_event(venue=venue, organisations=[organisation], commemoration=june, starts_at=start)
     return {"commemoration": june, "venue": venue, "organisation": organisation}
@@ -112,6 +112,9 @@ PUBLIC_QUERIES = {
     "/events": [*FILTERS, "lang"],
     "/commemorations": ["lang"],
     "/commemorations/june-deportation-1941": ["page", "lang"],
+    "/venues/freedom-monument-riga": ["page", "lang"],
+    "/organisations/helsinki-86": ["page", "lang"],
+    "/organisations/helsinki-86/events.ics": [*FILTERS, "lang"],
     "/venues": ["lang", "page"],
     "/organisations": ["lang", "page"],
     "/calendar.ics": [*FILTERS, "lang"],
@@ -210,9 +213,16 @@ def test_no_postpone_or_cancel_form_gives_a_server_error(client, editor, world):
     fuzz_form(client, f"/manage/events/{event.slug}/edit", "/edit")
 
 
-def test_no_invitation_form_gives_a_server_error(client, editor, world):
+def test_no_members_form_gives_a_server_error(client, editor, world):
     slug = world["organisation"].slug
     fuzz_form(client, f"/manage/organisations/{slug}/members", "/invite")
+    fuzz_form(client, f"/manage/organisations/{slug}/members", "/role")
+
+
+def test_no_add_member_form_gives_a_server_error(client, admin, world):
+    make_user("colleague@example.org")
+    slug = world["organisation"].slug
+    fuzz_form(client, f"/manage/organisations/{slug}/members", "/add")
 
 
 def test_no_invitation_acceptance_gives_a_server_error(app, client, editor, world):
