@@ -163,3 +163,25 @@ def test_the_openapi_description_says_to_must_not_be_before_from(client):
     ]
     described = document["components"]["parameters"]["to"]["description"]
     assert "before `from` is refused with a 400 problem naming `to`" in described
+
+
+def test_every_form_of_the_planner_checks_its_fields_for_control_characters(app):
+    import importlib
+    import pkgutil
+
+    from flask_wtf import FlaskForm
+
+    import planner
+    from planner.inputs import PlannerForm
+
+    for module in pkgutil.walk_packages(planner.__path__, "planner."):
+        importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    forms = [cls for cls in subclasses(FlaskForm) if cls.__module__.startswith("planner.")]
+    assert len(forms) > 10
+    assert [cls.__qualname__ for cls in forms if not issubclass(cls, PlannerForm)] == []
