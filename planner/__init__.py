@@ -46,6 +46,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 def register_extensions(app: Flask) -> None:
     from planner import models  # noqa: F401  (every model, for Alembic and relationships)
     from planner.accounts.login import init_login
+    from planner.events.labels import register_label_helpers
     from planner.extensions import babel, cache, csrf, db, limiter, migrate, select_locale
     from planner.formatting import register_template_helpers
     from planner.markdown import register_markdown_filter
@@ -68,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     register_template_helpers(app)
     register_markdown_filter(app)
     register_link_helpers(app)
+    register_label_helpers(app)
     register_security_headers(app)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -20,11 +21,12 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.accounts.permissions import plannable_organisations
 from planner.commemorations.models import Commemoration
 from planner.db import ValidationError
+from planner.events.fields import FORM_FIELDS
 from planner.events.labels import KIND_LABELS
 from planner.events.models import Event, EventKind
 from planner.events.planning import (
@@ -37,6 +39,7 @@ from planner.events.planning import (
 from planner.extensions import db
 from planner.markdown import render_markdown
 from planner.organisations.models import Organisation
+from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
@@ -67,8 +70,9 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _hidden_version() -> IntegerField:
-    return IntegerField(widget=HiddenInput(), validators=[Optional()])
+def _hidden_version() -> HiddenField:
+    # Kept as sent: the operations treat a missing or malformed version as stale.
+    return HiddenField()
 
 
 class EventForm(FlaskForm):
@@ -123,6 +127,8 @@ class EventForm(FlaskForm):
     description_lt = TextAreaField(DESCRIPTION_LABELS["lt"], validators=[Length(max=20000)])
     confirm_clash = BooleanField(_l("I know about the clash, save anyway"))
     version = _hidden_version()
+    # The values the form was opened with (JSON): a stale save tells them from what was typed.
+    original = HiddenField()
     suggest = SubmitField(_l("Suggest date and title"))
     preview = SubmitField(_l("Preview the description"))
     save = SubmitField(_l("Save"))
@@ -142,8 +148,14 @@ class EventForm(FlaskForm):
         if event is not None and event.hosts and event.hosts[0].organisation not in hosts:
             hosts.insert(0, event.hosts[0].organisation)
         form.organisation.choices = [SelectChoice(o.slug, o.display_name()) for o in hosts]
+        # The host is not offered as its own co-host.
+        current = event.hosts[0].organisation.slug if event is not None and event.hosts else None
+        host = form.organisation.data or current
+        host = host or (hosts[0].slug if hosts else None)
         everyone = db.session.execute(select(Organisation).order_by(Organisation.slug)).scalars()
-        form.cohosts.choices = [SelectChoice(o.slug, o.display_name()) for o in everyone]
+        form.cohosts.choices = [
+            SelectChoice(o.slug, o.display_name()) for o in everyone if o.slug != host
+        ]
         commemorations = db.session.execute(select(Commemoration).order_by(Commemoration.slug))
         form.commemoration.choices = [SelectChoice("", _l("None"))] + [
             SelectChoice(c.slug, c.display_name()) for c in commemorations.scalars()
@@ -174,6 +186,32 @@ class EventForm(FlaskForm):
             getattr(self, f"title_{lang}").data = event.title.get(lang, "")
             getattr(self, f"description_{lang}").data = event.description.get(lang, "")
         self.version.data = event.version
+        self.original.data = json.dumps(self.shown_values(), ensure_ascii=False)
+
+    def shown_values(self) -> dict[str, str]:
+        """The planning fields as shown (what a browser sends back unchanged)."""
+        values = {}
+        for name in FORM_FIELDS:
+            field = getattr(self, name)
+            if name == "cohosts":
+                values[name] = ",".join(field.data or [])
+            elif hasattr(field, "_value"):
+                values[name] = str(field._value() or "").strip()
+            else:
+                values[name] = str(field.data or "")
+        return values
+
+    def event_values(self) -> dict[str, Any]:
+        """What the operations take from the form (after validate())."""
+        return {
+            "title": self.titles(),
+            "description": self.descriptions(),
+            "kind": EventKind(self.kind.data),
+            "commemoration": self.commemoration_obj,
+            "venue": self.venue_obj,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+        }
 
     def chosen(self, model: type, slug: str | None) -> Any:
         if not slug:
@@ -260,15 +298,24 @@ class _NoteFields:
 
 
 class CancelForm(_NoteFields, FlaskForm):
-    """Cancel a published event; it stays public, marked cancelled, with this note."""
+    """Cancel a published event; it stays public, marked cancelled, with this note.
+
+    The first press shows what will happen and asks again (`confirmed` is then sent).
+    """
 
     version = _hidden_version()
+    confirmed = HiddenField()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"
 
 
 class PostponeForm(_NoteFields, FlaskForm):
-    """Postpone to a new time, or (with no date) until further notice."""
+    """Postpone to a new time, or until further notice. The new time is local to the venue."""
 
     version = _hidden_version()
+    until_further_notice = BooleanField(_l("No new date yet: postpone until further notice"))
     day = DateField(_l("New date"), validators=[Optional()])
     start_time = TimeField(_l("New start time"), format=TIME_FORMATS, validators=[Optional()])
     end_time = TimeField(
@@ -279,15 +326,52 @@ class PostponeForm(_NoteFields, FlaskForm):
     )
     confirm_clash = BooleanField(_l("I know about the clash, postpone anyway"))
 
-    @property
-    def new_time_given(self) -> bool:
-        return bool(self.day.data or self.start_time.data or self.end_time.data)
+    # Set by validate(): the new instants (None until further notice; ends_at None keeps
+    # the event's length).
+    starts_at = ends_at = None
+
+    @classmethod
+    def build(cls, event: Event, **kwargs: Any) -> PostponeForm:
+        """The form for `event`; shown unsent, it holds the event's current date and times."""
+        form = cls(**kwargs)
+        form.event = event
+        if kwargs.get("formdata", True) is None:
+            start, end = event.local_start, event.local_end
+            form.day.data = start.date()
+            form.start_time.data = start.time().replace(tzinfo=None)
+            form.end_time.data = end.time().replace(tzinfo=None)
+            form.version.data = event.version
+        return form
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
-        if self.new_time_given and not (self.day.data and self.start_time.data):
-            message = _l("Give the new date and start time, or leave all three empty.")
+        if self.until_further_notice.data:
+            return True
+        if not (self.day.data and self.start_time.data):
+            message = _l(
+                "Give the new date and start time, or tick “postpone until further notice”."
+            )
+            self.day.errors = [*self.day.errors, message]
+            return False
+        try:
+            if self.end_time.data:
+                self.starts_at, self.ends_at = local_instants(
+                    self.day.data, self.start_time.data, self.end_time.data, self.event.timezone
+                )
+            else:
+                self.starts_at = local_to_utc(
+                    self.day.data, self.start_time.data, self.event.zone, "start_time"
+                )
+        except ValidationError as error:
+            field = getattr(self, error.field)
+            field.errors = [*field.errors, str(error.message)]
+            return False
+        if self.starts_at == self.event.starts_at and self.ends_at in (None, self.event.ends_at):
+            message = _l(
+                "That is the time the event has now. Give the new date and time, or tick "
+                "“postpone until further notice”."
+            )
             self.day.errors = [*self.day.errors, message]
             return False
         return True
