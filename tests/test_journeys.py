@@ -151,7 +151,10 @@ def test_an_invited_organiser_plans_publishes_postpones_and_cancels_and_feeds_fo
     assert "It was planned for" in page and "18:00" in page
 
     organiser.open(manage_url)
-    organiser.submit(organiser.page.form("/cancel"), "Cancel the event")
+    organiser.submit(organiser.page.form("/cancel"), "Cancel the event…")
+    assert "Yes, cancel the event" in organiser.page.html
+    check_feeds(1, riga_evening + timedelta(hours=1), "CONFIRMED")
+    organiser.submit(organiser.page.form("/cancel"), "Yes, cancel the event")
     check_feeds(2, riga_evening + timedelta(hours=1), "CANCELLED")
     page = public_page()
     assert "This event is cancelled." in page

@@ -246,9 +246,7 @@ def test_a_lifecycle_step_on_a_stale_page_is_refused(client, login_as):
     event = world.scheduled
     stale_version = event.version
     _follow(client, _step(client, event, "postpone", until_further_notice="y"))
-    page = _follow(
-        client, _step(client, event, "cancel", version=stale_version, confirmed="yes")
-    )
+    page = _follow(client, _step(client, event, "cancel", version=stale_version, confirmed="yes"))
     assert "This event was changed by First organiser" in page
     db.session.expire_all()
     assert event.status == EventStatus.POSTPONED
