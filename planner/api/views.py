@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext
 from sqlalchemy import Select, func, select
 
@@ -30,8 +30,8 @@ from planner.events.models import Event
 from planner.events.queries import past_events, public_events, upcoming_events
 from planner.extensions import db
 from planner.organisations.models import Organisation
-from planner.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 from planner.venues.models import Venue
+from planner.web import one_by_slug_or_404
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -87,13 +87,9 @@ def paginated(query: Select, render: Callable[[Any], dict[str, Any]]) -> Respons
     return response
 
 
-def _by_slug(query: Select, slug: str) -> Any:
-    found = None
-    if SLUG_PATTERN.fullmatch(slug) and len(slug) <= SLUG_MAX_LENGTH:
-        found = db.session.execute(query).scalar_one_or_none()
-    if found is None:
-        abort(404, description=gettext("Nothing here has the slug %(slug)r.", slug=slug))
-    return found
+def _by_slug(model: type, slug: str, query: Select | None = None) -> Any:
+    description = gettext("Nothing here has the slug %(slug)r.", slug=slug)
+    return one_by_slug_or_404(model, slug, query=query, description=description)
 
 
 @bp.get("/events")
@@ -107,7 +103,7 @@ def list_events():
 @bp.get("/events/<slug>")
 def show_event(slug: str):
     lang = parse_lang(request.args)
-    event = _by_slug(public_events().where(Event.slug == slug), slug)
+    event = _by_slug(Event, slug, public_events())
     return json_response(event_json(event, lang))
 
 
@@ -121,8 +117,7 @@ def list_commemorations():
 @bp.get("/commemorations/<slug>")
 def show_commemoration(slug: str):
     lang = parse_lang(request.args)
-    query = select(Commemoration).where(Commemoration.slug == slug)
-    return json_response(commemoration_json(_by_slug(query, slug), lang))
+    return json_response(commemoration_json(_by_slug(Commemoration, slug), lang))
 
 
 @bp.get("/venues")

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from planner.commemorations.models import Commemoration
 from planner.events.models import Event
 from planner.events.queries import past_events, upcoming_events
-from planner.extensions import db
-
-
-def commemoration_by_slug(slug: str) -> Commemoration | None:
-    return db.session.execute(
-        select(Commemoration).where(Commemoration.slug == slug)
-    ).scalar_one_or_none()
 
 
 def by_next_day(commemorations: list[Commemoration]) -> list[tuple[date | None, Commemoration]]:

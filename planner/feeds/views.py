@@ -26,6 +26,7 @@ from planner.feeds.queries import feed_events
 from planner.organisations.models import Organisation
 from planner.urls import absolute_url, event_url, public_url, site_root
 from planner.venues.models import Venue
+from planner.web import one_by_slug_or_404
 
 bp = Blueprint("feeds", __name__)
 
@@ -122,10 +123,7 @@ def _events_feed(
 
 
 def _by_slug(model: type, slug: str):
-    found = db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
-    if found is None:
-        abort(404)
-    return found
+    return one_by_slug_or_404(model, slug)
 
 
 def _site() -> str:
@@ -246,9 +244,7 @@ def event(slug: str):
     """One public event, whatever its age; a draft is not found."""
 
     def build(lang: str, _today: date) -> bytes:
-        found = db.session.execute(public_events().where(Event.slug == slug)).scalar_one_or_none()
-        if found is None:
-            abort(404)
+        found = one_by_slug_or_404(Event, slug, query=public_events())
         with force_locale(lang):
             description = gettext("One event, kept up to date (%(site)s).", site=_site())
         return ical.events_calendar(

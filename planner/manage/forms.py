@@ -41,6 +41,7 @@ from planner.markdown import render_markdown
 from planner.organisations.models import Organisation
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
+from planner.web import is_slug
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 TITLE_LABELS = {
@@ -214,7 +215,7 @@ class EventForm(FlaskForm):
         }
 
     def chosen(self, model: type, slug: str | None) -> Any:
-        if not slug:
+        if not slug or not is_slug(slug):
             return None
         return db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
 
