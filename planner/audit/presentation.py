@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from planner.audit.models import AuditEntry
 from planner.commemorations.models import Commemoration
+from planner.events.fields import FIELD_LABELS
 from planner.events.labels import KIND_LABELS, STATUS_LABELS
 from planner.events.models import Event, EventKind, EventStatus
 from planner.events.planning import LANGUAGE_NAMES
@@ -22,21 +23,6 @@ from planner.formatting import babel_locale, clock, medium_date
 from planner.i18n import current_language
 from planner.organisations.models import Organisation
 from planner.venues.models import Venue
-
-FIELD_LABELS = {
-    "title": lazy_gettext("Title"),
-    "description": lazy_gettext("Description"),
-    "kind": lazy_gettext("Kind of event"),
-    "commemoration_id": lazy_gettext("Commemoration"),
-    "venue_id": lazy_gettext("Venue"),
-    "starts_at": lazy_gettext("Start"),
-    "ends_at": lazy_gettext("End"),
-    "timezone": lazy_gettext("Time zone"),
-    "status": lazy_gettext("Status"),
-    "status_note": lazy_gettext("Note to the public"),
-    "previous_starts_at": lazy_gettext("Start before postponing"),
-    "organisations": lazy_gettext("Organising groups"),
-}
 
 ACTION_LABELS = {
     "created": lazy_gettext("Planned as a draft"),

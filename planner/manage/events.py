@@ -20,8 +20,9 @@ from planner.events.planning import merge_texts, suggested_titles, venue_languag
 from planner.extensions import db
 from planner.manage import bp
 from planner.manage.common import by_slug_or_404, editable_event, stale_message
-from planner.manage.forms import ActionForm, CancelForm, EventForm, PostponeForm
+from planner.manage.forms import EventForm
 from planner.manage.stale import changes_between, original_values, sent_values
+from planner.manage.step_forms import ActionForm, CancelForm, PostponeForm
 from planner.venues.models import Venue
 
 

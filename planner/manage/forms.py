@@ -37,13 +37,12 @@ from planner.events.planning import (
     venue_language,
 )
 from planner.extensions import db
+from planner.manage.fields import TIME_FORMATS, hidden_version
 from planner.markdown import render_markdown
 from planner.organisations.models import Organisation
-from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
 from planner.web import is_slug
 
-TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 TITLE_LABELS = {
     "en": _l("Title in English"),
     "et": _l("Title in Estonian"),
@@ -56,12 +55,6 @@ DESCRIPTION_LABELS = {
     "lv": _l("Description in Latvian"),
     "lt": _l("Description in Lithuanian"),
 }
-NOTE_LABELS = {
-    "en": _l("Note to the public in English"),
-    "et": _l("Note to the public in Estonian"),
-    "lv": _l("Note to the public in Latvian"),
-    "lt": _l("Note to the public in Lithuanian"),
-}
 
 
 class CheckboxListField(SelectMultipleField):
@@ -69,11 +62,6 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def _hidden_version() -> HiddenField:
-    # Kept as sent: the operations treat a missing or malformed version as stale.
-    return HiddenField()
 
 
 class EventForm(FlaskForm):
@@ -127,7 +115,7 @@ class EventForm(FlaskForm):
     description_lv = TextAreaField(DESCRIPTION_LABELS["lv"], validators=[Length(max=20000)])
     description_lt = TextAreaField(DESCRIPTION_LABELS["lt"], validators=[Length(max=20000)])
     confirm_clash = BooleanField(_l("I know about the clash, save anyway"))
-    version = _hidden_version()
+    version = hidden_version()
     # The values the form was opened with (JSON): a stale save tells them from what was typed.
     original = HiddenField()
     suggest = SubmitField(_l("Suggest date and title"))
@@ -275,104 +263,3 @@ class EventForm(FlaskForm):
     @property
     def local_language(self) -> str | None:
         return venue_language(self.chosen_venue)
-
-
-class ActionForm(FlaskForm):
-    """A lifecycle step with no details: publish, restore, delete, plan again."""
-
-    version = _hidden_version()
-    confirm_clash = BooleanField(_l("I know about the clash, publish anyway"))
-
-
-class _NoteFields:
-    note_en = TextAreaField(NOTE_LABELS["en"], validators=[Length(max=2000)])
-    note_et = TextAreaField(NOTE_LABELS["et"], validators=[Length(max=2000)])
-    note_lv = TextAreaField(NOTE_LABELS["lv"], validators=[Length(max=2000)])
-    note_lt = TextAreaField(NOTE_LABELS["lt"], validators=[Length(max=2000)])
-
-    def notes(self) -> dict[str, str]:
-        return {
-            lang: (getattr(self, f"note_{lang}").data or "").strip()
-            for lang in FORM_LANGUAGES
-            if (getattr(self, f"note_{lang}").data or "").strip()
-        }
-
-
-class CancelForm(_NoteFields, FlaskForm):
-    """Cancel a published event; it stays public, marked cancelled, with this note.
-
-    The first press shows what will happen and asks again (`confirmed` is then sent).
-    """
-
-    version = _hidden_version()
-    confirmed = HiddenField()
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed.data == "yes"
-
-
-class PostponeForm(_NoteFields, FlaskForm):
-    """Postpone to a new time, or until further notice. The new time is local to the venue."""
-
-    version = _hidden_version()
-    until_further_notice = BooleanField(_l("No new date yet: postpone until further notice"))
-    day = DateField(_l("New date"), validators=[Optional()])
-    start_time = TimeField(_l("New start time"), format=TIME_FORMATS, validators=[Optional()])
-    end_time = TimeField(
-        _l("New end time (optional)"),
-        format=TIME_FORMATS,
-        validators=[Optional()],
-        description=_l("Leave empty to keep the same length."),
-    )
-    confirm_clash = BooleanField(_l("I know about the clash, postpone anyway"))
-
-    # Set by validate(): the new instants (None until further notice; ends_at None keeps
-    # the event's length).
-    starts_at = ends_at = None
-
-    @classmethod
-    def build(cls, event: Event, **kwargs: Any) -> PostponeForm:
-        """The form for `event`; shown unsent, it holds the event's current date and times."""
-        form = cls(**kwargs)
-        form.event = event
-        if kwargs.get("formdata", True) is None:
-            start, end = event.local_start, event.local_end
-            form.day.data = start.date()
-            form.start_time.data = start.time().replace(tzinfo=None)
-            form.end_time.data = end.time().replace(tzinfo=None)
-            form.version.data = event.version
-        return form
-
-    def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            return False
-        if self.until_further_notice.data:
-            return True
-        if not (self.day.data and self.start_time.data):
-            message = _l(
-                "Give the new date and start time, or tick “postpone until further notice”."
-            )
-            self.day.errors = [*self.day.errors, message]
-            return False
-        try:
-            if self.end_time.data:
-                self.starts_at, self.ends_at = local_instants(
-                    self.day.data, self.start_time.data, self.end_time.data, self.event.timezone
-                )
-            else:
-                self.starts_at = local_to_utc(
-                    self.day.data, self.start_time.data, self.event.zone, "start_time"
-                )
-        except ValidationError as error:
-            field = getattr(self, error.field)
-            field.errors = [*field.errors, str(error.message)]
-            return False
-        if self.starts_at == self.event.starts_at and self.ends_at in (None, self.event.ends_at):
-            message = _l(
-                "That is the time the event has now. Give the new date and time, or tick "
-                "“postpone until further notice”."
-            )
-            self.day.errors = [*self.day.errors, message]
-            return False
-        return True

@@ -29,7 +29,7 @@ from planner.events.operations import (
 from planner.manage import bp
 from planner.manage.common import editable_event, stale_message
 from planner.manage.events import render_event
-from planner.manage.forms import ActionForm, CancelForm, PostponeForm
+from planner.manage.step_forms import ActionForm, CancelForm, PostponeForm
 
 
 class Done(NamedTuple):

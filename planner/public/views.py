@@ -31,6 +31,6 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        db.session.rollback()
+        # The answer (503) rolls the request back (planner.web).
         return {"status": "unavailable", "database": "not answering"}, 503
     return {"status": "ok", "database": "ok"}
