@@ -9,6 +9,7 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
+from planner.commemorations.models import ordinal_en
 from planner.events.models import Event, EventStatus
 from planner.extensions import db
 from tests.conftest import ROOT, require
@@ -78,7 +79,9 @@ def test_an_organiser_plans_a_vigil_confirms_a_clash_and_publishes(app, live_ser
     page.get_by_label("Day of remembrance (optional)").select_option("june-deportation-1941")
     page.get_by_role("button", name="Suggest date and title").click()
     title = page.get_by_label("Title in English")
-    expected_title = f"Vigil — {day.year - 1941}th anniversary of the June deportation of 1941"
+    expected_title = (
+        f"Vigil — {ordinal_en(day.year - 1941)} anniversary of the June deportation of 1941"
+    )
     assert title.input_value() == expected_title
     assert page.get_by_label("Date", exact=True).input_value() == day.isoformat()
 

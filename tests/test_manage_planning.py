@@ -9,6 +9,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, update
 
 from planner.audit.models import AuditEntry
+from planner.commemorations.models import ordinal_en
 from planner.events.models import Event, EventStatus
 from planner.events.planning import suggest_title
 from planner.extensions import db
@@ -46,7 +47,7 @@ def test_choosing_a_commemoration_and_a_venue_fills_the_date_title_and_zone(clie
     day = world.june.next_occurrence()
     number = day.year - 1941
     assert f'value="{day.isoformat()}"' in page
-    assert f"Vigil — {number}th anniversary of the June deportation of 1941" in page
+    assert f"Vigil — {ordinal_en(number)} anniversary of the June deportation of 1941" in page
     assert "Europe/Riga" in page
 
 
@@ -60,7 +61,9 @@ def test_the_suggest_button_fills_the_date_and_title_without_saving(client, logi
     page = response.get_data(as_text=True)
     day = world.june.next_occurrence()
     assert f'value="{day.isoformat()}"' in page
-    assert f"Flower-laying — {day.year - 1941}th anniversary of the June deportation" in page
+    assert (
+        f"Flower-laying — {ordinal_en(day.year - 1941)} anniversary of the June deportation" in page
+    )
     assert _count() == 3
 
 
