@@ -14,7 +14,7 @@ from planner.events.models import Event, EventKind, EventStatus
 from planner.events.operations import edit_event, plan_event
 from planner.events.planning import suggest_title
 from planner.extensions import db
-from tests.conftest import on_postgres, require, sign_in_client
+from tests.conftest import on_postgres, sign_in_client
 from tests.factories import make_event
 from tests.manage_support import (
     event_form_data,
@@ -199,7 +199,8 @@ def test_the_co_host_list_does_not_offer_the_host(client, login_as):
 
 
 def test_eight_simultaneous_plans_of_one_title_and_day_all_succeed(app, login_as):
-    require(on_postgres(), "real concurrent transactions need PostgreSQL (TEST_DATABASE_URL)")
+    if not on_postgres():
+        pytest.skip("PostgreSQL run only: SQLite writes one transaction at a time")
     world = make_world()
     clients = [app.test_client() for _ in range(8)]
     for each in clients:
