@@ -10,7 +10,6 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import force_locale, get_translations, gettext, lazy_gettext
-from sqlalchemy import select
 
 from planner.accounts.permissions import can_plan_for, plannable_organisations
 from planner.commemorations.models import Commemoration
@@ -202,15 +201,3 @@ def resolve_hosts(
                 ),
             )
     return [host, *(cohost for cohost in dict.fromkeys(cohosts) if cohost != host)]
-
-
-def by_slugs(model: type, slugs: Iterable[str]) -> list[Any]:
-    """Rows of `model` with these slugs, in the order given; unknown slugs are left out."""
-    wanted = [slug for slug in slugs if slug]
-    if not wanted:
-        return []
-    found = {
-        row.slug: row
-        for row in db.session.execute(select(model).where(model.slug.in_(wanted))).scalars()
-    }
-    return [found[slug] for slug in wanted if slug in found]
