@@ -8,18 +8,17 @@ anything, flush and write the audit trail; the caller commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from planner.audit.operations import diff, record
+from planner.audit.operations import diff
 from planner.commemorations.models import Commemoration
 from planner.db import ValidationError, now_utc
-from planner.events.fields import AUDITED_FIELDS, EDITABLE_FIELDS
+from planner.events.addresses import insert_with_free_slug
+from planner.events.fields import EDITABLE_FIELDS
 from planner.events.lifecycle import (
     CURRENT,
     ClashError,
@@ -40,35 +39,14 @@ from planner.events.models import (
     HostRole,
 )
 from planner.events.planning import retitled
+from planner.events.trail import log_change, snapshot
 from planner.extensions import db
 from planner.organisations.models import Organisation
-from planner.slugs import make_slug
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
 
 # Fields whose change a subscriber's calendar must pick up: time, place and status.
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "venue_id", "status")
-# A slug taken by a concurrent plan is retried with the next free one this many times.
-SLUG_ATTEMPTS = 20
-
-
-def _snapshot(event: Event) -> dict[str, Any]:
-    values = {name: getattr(event, name, None) for name in AUDITED_FIELDS}
-    values["organisations"] = [host.organisation.slug for host in event.hosts]
-    return values
-
-
-def unique_event_slug(title: str, day: date, exclude_id: int | None = None) -> str:
-    """A free slug from the title and the date, e.g. vigil-at-the-freedom-monument-2027-06-14."""
-    base = f"{make_slug(title, max_length=80)}-{day.isoformat()}"
-    slug, number = base, 2
-    while True:
-        query = select(Event.id).where(Event.slug == slug)
-        if exclude_id is not None:
-            query = query.where(Event.id != exclude_id)
-        if db.session.execute(query).first() is None:
-            return slug
-        slug, number = f"{base}-{number}", number + 1
 
 
 def _set_hosts(event: Event, organisations: Sequence[Organisation]) -> None:
@@ -85,23 +63,6 @@ def _set_hosts(event: Event, organisations: Sequence[Organisation]) -> None:
     event.hosts = hosts
 
 
-def _label(event: Event) -> str:
-    return event.display_title("en")
-
-
-def _audit(action: str, event: Event, actor: Any, changes: dict[str, list[Any]]) -> None:
-    primary = event.hosts[0].organisation_id if event.hosts else None
-    record(
-        action,
-        event,
-        actor,
-        changes=changes,
-        label=_label(event),
-        event_id=event.id,
-        organisation_id=primary,
-    )
-
-
 def _touch(event: Event, actor: Any) -> None:
     event.updated_at = now_utc()
     event.updated_by_id = getattr(actor, "id", None)
@@ -115,7 +76,7 @@ def _apply(
     *,
     organisations: Sequence[Organisation] | None = None,
 ) -> dict[str, list[Any]]:
-    before = _snapshot(event)
+    before = snapshot(event)
     try:
         # A savepoint: when another save landed since the version was checked, the write is
         # refused and the rest of the request can still show the current version.
@@ -128,7 +89,7 @@ def _apply(
         db.session.refresh(event)
         raise StaleEditError(event) from None
     if changes:
-        _audit(action, event, actor, changes)
+        log_change(action, event, actor, changes)
     return changes
 
 
@@ -146,32 +107,10 @@ def _change(
         setattr(event, key, value)
     if organisations is not None:
         _set_hosts(event, organisations)
-    changes = diff(before, _snapshot(event))
+    changes = diff(before, snapshot(event))
     if before["status"] in PUBLIC_STATUSES and any(field in changes for field in SEQUENCE_FIELDS):
         event.sequence += 1
     return changes
-
-
-def _insert(event: Event, slug: str | None) -> None:
-    """Insert a new event under `slug`, or under a free slug from its title and date.
-
-    Two organisers planning the same title for the same day at the same moment both find the
-    slug free; the second insert then fails on the unique slug, and is retried (in a savepoint,
-    so the rest of the request is kept) with the next free one.
-    """
-    day = event.starts_at.astimezone(event.zone).date()
-    for _attempt in range(SLUG_ATTEMPTS):
-        event.slug = slug or unique_event_slug(event.display_title("en"), day)
-        try:
-            with db.session.begin_nested():
-                db.session.add(event)
-                db.session.flush()
-            return
-        except IntegrityError:
-            if slug:
-                taken = _l("this address is taken by another event")
-                raise ValidationError("slug", taken) from None
-    raise ValidationError("slug", _l("no free address was found for this event; try again"))
 
 
 def plan_event(
@@ -208,8 +147,8 @@ def plan_event(
     )
     _set_hosts(event, organisations)
     event.created_by_id = event.updated_by_id = getattr(actor, "id", None)
-    _insert(event, slug)
-    _audit("created", event, actor, diff({}, _snapshot(event)))
+    insert_with_free_slug(event, slug)
+    log_change("created", event, actor, diff({}, snapshot(event)))
     return event
 
 
@@ -320,7 +259,7 @@ def delete_draft(event: Event, actor: Any, *, expected_version: Any = CURRENT) -
     """Delete an event that was never published; published ones are cancelled instead."""
     check_version(event, expected_version)
     require_step(event, Step.DELETE)
-    _audit("deleted", event, actor, {"status": [event.status.value, None]})
+    log_change("deleted", event, actor, {"status": [event.status.value, None]})
     db.session.delete(event)
     db.session.flush()
 
