@@ -9,13 +9,25 @@ import pytest
 
 from planner.events.models import Event, EventStatus
 from planner.extensions import db
+from tests.conftest import require
 from tests.factories import make_commemoration, make_organisation, make_user, make_venue
 from tests.manage_support import fast_passwords  # noqa: F401  (a fixture)
-from tests.test_manage_browser import sign_in_browser, watch_for_errors
+from tests.test_manage_browser import AXE, sign_in_browser, watch_for_errors
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fast_passwords")]
 
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
+
+
+def _accessible(page) -> None:
+    """No WCAG 2.2 AA violation that axe-core finds on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa',"
+        " 'wcag22aa']})).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target)"
+        ".join(' '))"
+    )
+    assert violations == [], f"{page.url}: {violations}"
 
 
 def _fits(page) -> None:
@@ -37,7 +49,9 @@ def test_an_editor_plans_publishes_postpones_and_understands_a_stale_edit(
     db.session.commit()
     day = june.next_occurrence()
 
-    context = chromium.new_context(viewport=VIEWPORTS[device])
+    require(AXE.exists(), "axe-core not installed (run `npm ci`, which `make test` does)")
+    # axe-core is injected into the pages, which the strict CSP would refuse.
+    context = chromium.new_context(viewport=VIEWPORTS[device], bypass_csp=True)
     page = context.new_page()
     errors = watch_for_errors(page)
     sign_in_browser(page, live_server, editor)
@@ -80,6 +94,8 @@ def test_an_editor_plans_publishes_postpones_and_understands_a_stale_edit(
     page.locator("summary", has_text="Cancel…").click()
     page.get_by_role("button", name="Cancel the event…").click()
     assert page.locator("h1").inner_text().startswith("Cancel “")
+    _accessible(page)
+    _fits(page)
     page.get_by_role("link", name="No, keep it").click()
     db.session.expire_all()
     assert db.session.get(Event, event.id).status == EventStatus.POSTPONED
@@ -108,6 +124,7 @@ def test_an_editor_plans_publishes_postpones_and_understands_a_stale_edit(
     # The form now holds the current version: the colleague's title is kept.
     assert page.get_by_label("Title in English").input_value() == "Candles at the monument"
     _fits(page)
+    _accessible(page)
     page.screenshot(path=f"/tmp/organiser-day-{device}.png", full_page=True)
     context.close()
     assert errors == []
