@@ -12,6 +12,7 @@ from planner.accounts.permissions import plannable_organisations
 from planner.audit.presentation import readable_entries
 from planner.audit.queries import event_trail
 from planner.commemorations.models import Commemoration
+from planner.db import ValidationError
 from planner.events.fields import FORM_LANGUAGES
 from planner.events.lifecycle import ClashError, StaleEditError, allowed_steps, find_clashes
 from planner.events.models import Event, EventKind, EventStatus
@@ -114,6 +115,9 @@ def plan():
         )
     except ClashError as clash:
         return _render_form(form, status=409, clashes=clash.clashes)
+    except ValidationError as error:
+        form.show_error(error)
+        return _render_form(form, status=422)
     flash(
         gettext(
             "Saved as a draft: only your organisation sees it. Preview it, then publish it "
@@ -179,6 +183,9 @@ def edit(slug: str):
         return _stale_form(form, error)
     except ClashError as clash:
         return _render_form(form, event, status=409, clashes=clash.clashes)
+    except ValidationError as error:
+        form.show_error(error)
+        return _render_form(form, event, status=422)
     flash(*_saved_message(changes, event))
     return redirect(url_for("manage.event", slug=event.slug), 303)
 

@@ -225,7 +225,8 @@ class EventForm(FlaskForm):
     def previews(self) -> dict[str, Any]:
         return {lang: render_markdown(text) for lang, text in self.descriptions().items() if text}
 
-    def _fail(self, error: ValidationError) -> None:
+    def show_error(self, error: ValidationError) -> None:
+        """Show an error that names a field beside that field (else beside the date)."""
         field = getattr(self, error.field, None) or self.day
         field.errors = [*field.errors, str(error.message)]
 
@@ -238,7 +239,7 @@ class EventForm(FlaskForm):
         try:
             check_title_languages(self.titles(), self.venue_obj)
         except ValidationError as error:
-            self._fail(error)
+            self.show_error(error)
             ok = False
         try:
             self.starts_at, self.ends_at = local_instants(
@@ -249,14 +250,14 @@ class EventForm(FlaskForm):
                 self.end_day.data,
             )
         except ValidationError as error:
-            self._fail(error)
+            self.show_error(error)
             ok = False
         try:
             host = self.chosen(Organisation, self.organisation.data)
             cohosts = [self.chosen(Organisation, slug) for slug in self.cohosts.data or []]
             self.organisations = resolve_hosts(self.user, host, cohosts, self.event)
         except ValidationError as error:
-            self._fail(error)
+            self.show_error(error)
             ok = False
         return ok
 
