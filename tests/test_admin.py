@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.accounts.models import Invitation, User
+from planner.accounts.operations import invite
 from planner.audit.models import AuditEntry
 from planner.commemorations.models import Commemoration
 from planner.extensions import db
@@ -419,7 +420,16 @@ def world(app):
     editor_membership = db.session.execute(
         select(Membership).where(Membership.user_id == users["editor"].id)
     ).scalar_one()
-    return {"users": users, "membership": editor_membership.id, "editor": users["editor"].id}
+    invitation, _token = invite(
+        users["owner"], "later@example.org", organisation=museum, role=Role.EDITOR
+    )
+    db.session.commit()
+    return {
+        "users": users,
+        "membership": editor_membership.id,
+        "editor": users["editor"].id,
+        "invitation": invitation.id,
+    }
 
 
 def routes(world) -> list[tuple[str, str, dict, dict]]:
@@ -467,7 +477,7 @@ def routes(world) -> list[tuple[str, str, dict, dict]]:
         )
     ]
     table += [
-        ("POST", "/account/password", {}, {**sign_in_needed, "default": 200}),
+        ("POST", "/account/password", {}, {**sign_in_needed, "default": 422}),
         (
             "POST",
             "/manage/organisations/museum/members/invite",
@@ -484,6 +494,12 @@ def routes(world) -> list[tuple[str, str, dict, dict]]:
         ("POST", f"{u}/admin", {"value": "1"}, {**admin_only, "admin": 302}),
         ("POST", f"{u}/active", {"value": "0"}, {**admin_only, "admin": 302}),
         ("POST", f"{m}/remove", {}, {**members_write, "owner": 302, "admin": 302}),
+        (
+            "POST",
+            f"/manage/organisations/museum/members/invitations/{world['invitation']}/revoke",
+            {},
+            {**members_write, "owner": 302, "admin": 302},
+        ),
         (
             "POST",
             "/manage/admin/commemorations/june-deportation-1941/delete",
@@ -512,9 +528,15 @@ def test_permission_matrix(client, login_as, world, role):
         key = f"{method} {path}"
         expected[key] = statuses.get(role, statuses.get("default"))
         if method == "GET":
-            got[key] = client.get(path).status_code
+            response = client.get(path)
         else:
-            got[key] = client.post(path, data={**data, "csrf_token": token}).status_code
+            response = client.post(path, data={**data, "csrf_token": token})
+        got[key] = response.status_code
+        if role == "anonymous" and response.status_code == 302 and path != "/logout":
+            # Sent to sign in, and back here afterwards.
+            assert response.headers["Location"].startswith("/login?next=%2F"), key
+            got[key] = "302 to /login"
+            expected[key] = "302 to /login" if expected[key] == 302 else expected[key]
     assert got == expected
 
 

@@ -16,7 +16,7 @@ from planner.accounts import operations as account_operations
 from planner.accounts.forms import AdminInviteForm
 from planner.accounts.models import User
 from planner.accounts.permissions import is_admin
-from planner.accounts.views import form_errors_from, invitation_sent_page
+from planner.accounts.pages import invitation_sent_page
 from planner.admin import operations
 from planner.admin.forms import (
     CommemorationForm,
@@ -29,8 +29,10 @@ from planner.commemorations.models import Commemoration, validate_rrule
 from planner.countries import default_timezone, normalise_country
 from planner.db import ValidationError
 from planner.extensions import db, login_manager
+from planner.forms import form_errors_from
 from planner.organisations.models import Membership, Organisation, Role
 from planner.venues.models import Venue
+from planner.web import one_by_slug_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/manage/admin")
 
@@ -59,7 +61,7 @@ def _initial(to_data, item) -> dict | None:
 
 
 def _by_slug(model: type, slug: str):
-    return db.first_or_404(select(model).where(model.slug == slug))
+    return one_by_slug_or_404(model, slug)
 
 
 def _save(model: type, obj, form, values: dict, list_endpoint: str):
@@ -67,10 +69,8 @@ def _save(model: type, obj, form, values: dict, list_endpoint: str):
     try:
         saved = operations.save(model, obj, values, current_user)
     except ValidationError as error:
-        db.session.rollback()
         form_errors_from(form, error)
         return None
-    db.session.commit()
     flash(_("Saved: %(name)s.", name=saved.display_name()), "info")
     return redirect(url_for(list_endpoint))
 
@@ -80,7 +80,6 @@ def _delete(obj, list_endpoint: str, edit_endpoint: str):
     try:
         operations.delete(obj, current_user)
     except ValidationError:
-        db.session.rollback()
         flash(
             _(
                 "%(name)s cannot be deleted because events refer to it. Move or delete those "
@@ -90,7 +89,6 @@ def _delete(obj, list_endpoint: str, edit_endpoint: str):
             "error",
         )
         return redirect(url_for(edit_endpoint, slug=obj.slug))
-    db.session.commit()
     flash(_("Deleted: %(name)s.", name=name), "info")
     return redirect(url_for(list_endpoint))
 
@@ -351,10 +349,8 @@ def _set_flag(user_id: int, change):
     try:
         change(current_user, user, value)
     except ValidationError as error:
-        db.session.rollback()
         flash(str(error.message), "error")
     else:
-        db.session.commit()
         flash(_("Saved: %(name)s.", name=user.email), "info")
     return redirect(url_for("admin.users"))
 
@@ -389,10 +385,8 @@ def invite():
                 make_admin=form.make_admin.data,
             )
         except ValidationError as error:
-            db.session.rollback()
             form_errors_from(form, error)
         else:
-            db.session.commit()
             return invitation_sent_page(invitation, token, url_for("admin.users"))
     status = 422 if form.is_submitted() else 200
     return render_template("admin/invite.html", form=form), status
