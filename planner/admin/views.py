@@ -15,8 +15,8 @@ from wtforms import SelectChoice
 from planner.accounts import operations as account_operations
 from planner.accounts.forms import AdminInviteForm
 from planner.accounts.models import User
-from planner.accounts.permissions import is_admin
 from planner.accounts.pages import invitation_sent_page
+from planner.accounts.permissions import is_admin
 from planner.admin import operations
 from planner.admin.forms import (
     CommemorationForm,
