@@ -21,7 +21,10 @@ BUTTONS = """
 () => {
   const channels = (colour) => (colour.match(/[\\d.]+/g) || []).map(Number);
   const luminance = ([r, g, b]) => {
-    const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    const lin = (c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
     return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
   };
   const background = (element) => {
@@ -56,9 +59,7 @@ def sign_in(page, base: str, email: str) -> None:
 
 
 def assert_fits_and_reads(page, what: str) -> None:
-    width, window = page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]"
-    )
+    width, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= window, f"{what}: the page is {width} px wide in a {window} px window"
     buttons = page.evaluate(BUTTONS)
     assert buttons, what
