@@ -94,3 +94,71 @@ def test_members_accounts_and_organisations_fit_and_their_buttons_read(
     page.goto(f"{live_server}/manage/admin/organisations/museum/edit")
     page.get_by_role("link", name="Members of this organisation").click()
     page.wait_for_url(f"{live_server}/manage/organisations/museum/members")
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_an_owner_invites_copies_the_link_revokes_and_reads_the_activity_in_latvian(
+    live_server, chromium, app, size
+):
+    museum = make_organisation(slug="museum", name={"en": "The Museum", "lv": "Muzejs"})
+    owner = make_user("anna@example.org", memberships={museum: "owner"})
+    owner.display_name = "Anna Bērziņa"
+    db.session.commit()
+    context = chromium.new_context(viewport=size, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(message.text)
+            if message.type == "error" and "favicon" not in message.location.get("url", "")
+            else None
+        ),
+    )
+    try:
+        sign_in(page, live_server, "anna@example.org")
+        members = f"{live_server}/manage/organisations/museum/members"
+        links = {}
+        for email, role in (("peteris@example.org", "editor"), ("later@example.org", "owner")):
+            page.goto(members)
+            page.get_by_label("Their e-mail address").fill(email)
+            page.get_by_label("Role", exact=True).select_option(role)
+            page.get_by_role("button", name="Create invitation").click()
+            page.get_by_role("heading", name="Invitation ready").wait_for()
+            assert_fits_and_reads(page, "the invitation page")
+            page.get_by_role("button", name="Copy the link").click()
+            page.get_by_text("The link is copied.").wait_for()
+            links[email] = page.evaluate("() => navigator.clipboard.readText()")
+            assert links[email] == page.get_by_label("Invitation link").input_value()
+            mailto = page.get_by_role("link", name="Write an e-mail with the link")
+            assert mailto.get_attribute("href").startswith(f"mailto:{email}?subject=")
+        assert links["peteris@example.org"].startswith(f"{live_server}/invitations/")
+
+        page.goto(members)
+        page.get_by_role("button", name="Revoke later@example.org").click()
+        page.get_by_text("The invitation for later@example.org has been revoked.").wait_for()
+        assert_fits_and_reads(page, "the members page")
+
+        visitor = context.browser.new_context(viewport=size).new_page()
+        visitor.goto(links["later@example.org"])
+        assert visitor.get_by_role(
+            "heading", name="This invitation is no longer valid"
+        ).is_visible()
+        visitor.goto(links["peteris@example.org"])
+        assert visitor.get_by_label("Your name").is_visible()
+        visitor.context.close()
+
+        page.goto(f"{live_server}/manage/organisations/museum/activity?lang=lv")
+        trail = page.locator("ol.trail").inner_text()
+        for said in (
+            "Anna Bērziņa nosūtīja ielūgumu uz adresi peteris@example.org redaktora lomā.",
+            "Anna Bērziņa nosūtīja ielūgumu uz adresi later@example.org īpašnieka lomā.",
+            "Anna Bērziņa atsauca ielūgumu uz adresi later@example.org īpašnieka lomā.",
+        ):
+            assert said in trail, trail
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= size["width"]
+        assert problems == []
+    finally:
+        context.close()
