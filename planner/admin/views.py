@@ -26,12 +26,11 @@ from planner.admin.forms import (
     texts_to_data,
 )
 from planner.commemorations.models import Commemoration, validate_rrule
-from planner.countries import default_timezone, normalise_country
 from planner.db import ValidationError
 from planner.extensions import db, login_manager
 from planner.forms import form_errors_from
 from planner.organisations.models import Membership, Organisation, Role
-from planner.venues.models import Venue
+from planner.venues.models import Venue, usual_zone
 from planner.web import one_by_slug_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/manage/admin")
@@ -190,13 +189,8 @@ def venues():
 
 def _venue_values(form: VenueForm) -> dict:
     country = (form.country.data or "").strip()
-    zone = form.timezone.data or ""
-    if not zone:
-        # Blank means: the country's main zone (the model validates the country itself).
-        try:
-            zone = default_timezone(normalise_country(country))
-        except ValidationError:
-            zone = ""
+    # Blank means: the country's main zone (the model validates the country itself).
+    zone = form.timezone.data or usual_zone(country) or ""
     values = {
         "slug": (form.slug.data or "").strip(),
         "name": texts_from(form, "name"),
@@ -213,10 +207,7 @@ def _venue_values(form: VenueForm) -> dict:
 
 
 def _venue_data(item: Venue) -> dict:
-    try:
-        usual = default_timezone(item.country)
-    except (ValidationError, KeyError):
-        usual = None
+    usual = usual_zone(item.country)
     return {
         "slug": item.slug,
         "address": item.address,

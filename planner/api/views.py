@@ -17,7 +17,7 @@ from flask_babel import gettext
 from sqlalchemy import Select, select
 
 from planner.api.openapi import openapi_document
-from planner.api.params import PageRequest, parse_lang
+from planner.api.params import PageRequest
 from planner.api.serializers import (
     commemoration_json,
     event_json,
@@ -33,6 +33,7 @@ from planner.organisations.models import Organisation
 from planner.pagination import paginate
 from planner.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 from planner.venues.models import Venue
+from planner.web import parse_lang
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
