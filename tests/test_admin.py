@@ -361,6 +361,25 @@ def test_admin_invites_a_new_administrator(as_admin, client):
     assert helper.is_admin
 
 
+def test_admin_revokes_an_invitation_to_become_an_administrator(as_admin, admin, client):
+    invitation, token = invite(admin, "helper@example.org", make_admin=True)
+    db.session.commit()
+    page = as_admin.get("/manage/admin/users").get_data(as_text=True)
+    pending = page.split("to become an administrator not yet accepted", 1)[1]
+    assert "helper@example.org" in pending
+    response = as_admin.post(
+        f"/manage/admin/users/invitations/{invitation.id}/revoke",
+        data={"csrf_token": csrf_token(as_admin, "/manage/admin/users")},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "The invitation for helper@example.org has been revoked." in page
+    assert "helper@example.org" not in page.split("not yet accepted", 1)[1]
+    db.session.refresh(invitation)
+    assert invitation.revoked_at is not None
+    assert client.get(f"/invitations/{token}").status_code == 410
+
+
 def test_admin_invites_for_an_organisation_and_must_choose_one_or_admin(as_admin):
     make_organisation(slug="museum")
     response = post_form(
@@ -423,8 +442,10 @@ def world(app):
     invitation, _token = invite(
         users["owner"], "later@example.org", organisation=museum, role=Role.EDITOR
     )
+    for_admin, _token = invite(users["admin"], "helper@example.org", make_admin=True)
     db.session.commit()
     return {
+        "admin_invitation": for_admin.id,
         "users": users,
         "membership": editor_membership.id,
         "editor": users["editor"].id,
@@ -492,6 +513,12 @@ def routes(world) -> list[tuple[str, str, dict, dict]]:
         ),
         ("POST", f"{m}/role", {"role": "owner"}, {**members_write, "owner": 302, "admin": 302}),
         ("POST", f"{u}/admin", {"value": "1"}, {**admin_only, "admin": 302}),
+        (
+            "POST",
+            f"/manage/admin/users/invitations/{world['admin_invitation']}/revoke",
+            {},
+            {**admin_only, "admin": 302},
+        ),
         ("POST", f"{u}/active", {"value": "0"}, {**admin_only, "admin": 302}),
         ("POST", f"{m}/remove", {}, {**members_write, "owner": 302, "admin": 302}),
         (

@@ -212,13 +212,19 @@ def revoke_invitation(actor: User, invitation: Invitation) -> None:
     )
 
 
-def pending_invitations(organisation: Organisation) -> list[Invitation]:
-    """The organisation's invitations that can still be accepted, oldest first."""
+def pending_invitations(organisation: Organisation | None) -> list[Invitation]:
+    """The invitations that can still be accepted, oldest first: to join `organisation`, or
+    (for None) to become a site administrator without joining an organisation."""
+    where = (
+        Invitation.organisation_id == organisation.id
+        if organisation is not None
+        else Invitation.organisation_id.is_(None)
+    )
     return list(
         db.session.execute(
             select(Invitation)
             .where(
-                Invitation.organisation_id == organisation.id,
+                where,
                 Invitation.used_at.is_(None),
                 Invitation.revoked_at.is_(None),
                 Invitation.expires_at > now_utc(),

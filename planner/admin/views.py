@@ -14,7 +14,7 @@ from wtforms import SelectChoice
 
 from planner.accounts import operations as account_operations
 from planner.accounts.forms import AdminInviteForm
-from planner.accounts.models import User
+from planner.accounts.models import Invitation, User
 from planner.accounts.pages import invitation_sent_page
 from planner.accounts.permissions import is_admin
 from planner.admin import operations
@@ -324,7 +324,11 @@ def users():
         .order_by(User.email)
         .options(selectinload(User.memberships).selectinload(Membership.organisation))
     )
-    return render_template("admin/users.html", items=items.scalars().all())
+    return render_template(
+        "admin/users.html",
+        items=items.scalars().all(),
+        pending=account_operations.pending_invitations(None),
+    )
 
 
 def _user(user_id: int) -> User:
@@ -354,6 +358,20 @@ def set_admin(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 def set_active(user_id: int):
     return _set_flag(user_id, account_operations.set_active)
+
+
+@bp.post("/users/invitations/<int:invitation_id>/revoke")
+def revoke_invitation(invitation_id: int):
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        abort(404)
+    try:
+        account_operations.revoke_invitation(current_user, invitation)
+    except ValidationError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The invitation for %(email)s has been revoked.", email=invitation.email), "info")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
