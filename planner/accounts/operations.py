@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from planner.accounts.memberships import lock_memberships
 from planner.accounts.models import (
     Invitation,
     User,
@@ -190,6 +191,10 @@ def accept_as_new_user(invitation: Invitation, display_name: str, password: str)
 def accept_as_existing_user(invitation: Invitation, user: User) -> None:
     """Add the invited membership to the signed-in account the invitation was for."""
     _claim(invitation)
+    if invitation.organisation is not None:
+        # An administrator may be adding the same account at this moment.
+        lock_memberships(invitation.organisation)
+        db.session.refresh(user, ["memberships"])
     _join(invitation, user)
     _record_acceptance(invitation, user)
 
