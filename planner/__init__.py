@@ -36,6 +36,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
         )
 
     register_extensions(app)
+    register_audit_vocabularies(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -71,6 +72,19 @@ def register_extensions(app: Flask) -> None:
     register_link_helpers(app)
     register_label_helpers(app)
     register_security_headers(app)
+
+
+def register_audit_vocabularies(app: Flask) -> None:
+    """How each domain's entries read in the audit trail (the audit package knows none)."""
+    from planner.accounts.trail import VOCABULARIES as accounts
+    from planner.audit.presentation import register_vocabularies
+    from planner.commemorations.trail import VOCABULARIES as commemorations
+    from planner.events.trail import VOCABULARIES as events
+    from planner.organisations.trail import VOCABULARIES as organisations
+    from planner.venues.trail import VOCABULARIES as venues
+
+    for vocabularies in (events, accounts, organisations, venues, commemorations):
+        register_vocabularies(app, vocabularies)
 
 
 def register_blueprints(app: Flask) -> None:

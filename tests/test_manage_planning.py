@@ -121,7 +121,7 @@ def test_planning_saves_a_draft_in_the_venues_local_time(client, login_as):
     assert event.description == {"en": "Bring a **candle**."}
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Saved as a draft" in page
-    assert "Planned as a draft" in page and "editor@example.org" in page
+    assert "editor@example.org planned “Candles at the Freedom Monument” as a draft." in page
 
 
 def test_the_end_must_come_after_the_start(client, login_as):

@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from planner.api.openapi import openapi_document
-from planner.api.params import PageRequest, parse_lang
+from planner.api.params import PageRequest
 from planner.api.serializers import (
     commemoration_json,
     event_json,
@@ -28,10 +28,10 @@ from planner.commemorations.models import Commemoration
 from planner.events.filters import EventFilters
 from planner.events.models import Event
 from planner.events.queries import past_events, public_events, upcoming_events
-from planner.extensions import db
 from planner.organisations.models import Organisation
+from planner.pagination import paginate
 from planner.venues.models import Venue
-from planner.web import one_by_slug_or_404
+from planner.web import one_by_slug_or_404, parse_lang
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -56,14 +56,11 @@ def _page_link(page: int, per_page: int) -> str:
 def paginated(query: Select, render: Callable[[Any], dict[str, Any]]) -> Response:
     """One page of `query` in the shared envelope, with next/prev/first/last links."""
     paging = PageRequest.from_args(request.args)
-    total = db.session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    pages = max(1, -(-total // paging.per_page))
-    items = []
-    if paging.offset < total:  # past the end: an empty page, without asking the database
-        rows = db.session.execute(query.limit(paging.per_page).offset(paging.offset))
-        items = [render(row) for row in rows.scalars().all()]
+    # As the pages do: a page past the end, however far, is an empty page.
+    page = paginate(query, page=paging.page, per_page=paging.per_page)
+    total = page.total or 0
+    pages = max(1, page.pages)
+    items = [render(item) for item in page.items]
     links = {
         "first": _page_link(1, paging.per_page),
         "last": _page_link(pages, paging.per_page),
