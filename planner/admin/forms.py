@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from planner.i18n import LANGUAGES
 from planner.inputs import PlannerForm
 
 LANGUAGE_LABELS = {
@@ -27,7 +28,7 @@ LANGUAGE_LABELS = {
     "lv": _l("in Latvian"),
     "lt": _l("in Lithuanian"),
 }
-FORM_LANGUAGES = tuple(LANGUAGE_LABELS)
+FORM_LANGUAGES = LANGUAGES
 
 
 def _texts(label, *, area: bool = False, max_length: int = 200):
