@@ -19,6 +19,8 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     if issubclass(config_class, ProductionConfig):
         config_class.check()
 
+    from planner.outage import apply_outage_settings
+    from planner.requestlog import configure_logging
     from planner.web import PlannerFlask
 
     app = PlannerFlask(__name__, template_folder=str(TEMPLATE_DIR), instance_relative_config=True)
@@ -35,6 +37,8 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
             parents=True, exist_ok=True
         )
 
+    apply_outage_settings(app.config)
+    configure_logging(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
