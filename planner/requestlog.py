@@ -121,10 +121,12 @@ def log_unexpected(error: BaseException) -> None:
 def configure_logging(app: Flask) -> None:
     """Send our log lines to standard error at LOG_LEVEL, and wrap the app for request lines."""
     level = logging.getLevelName(str(app.config.get("LOG_LEVEL", "INFO")).upper())
+    for name, existing in list(logging.root.manager.loggerDict.items()):
+        # A logging.config call (Alembic's, say) may have disabled ours: they keep working.
+        if isinstance(existing, logging.Logger) and name.split(".")[0] in LOGGERS:
+            existing.disabled = False
     for name in LOGGERS:
         logger = logging.getLogger(name)
-        # Alembic's fileConfig() disables every logger it does not name; ours keep working.
-        logger.disabled = False
         if not any(getattr(handler, "_planner", False) for handler in logger.handlers):
             handler = logging.StreamHandler(sys.stderr)
             handler._planner = True  # type: ignore[attr-defined]
