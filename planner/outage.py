@@ -70,3 +70,20 @@ def apply_outage_settings(config: dict[str, Any]) -> None:
         config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(config))
     if config.get("CACHE_TYPE") == "RedisCache" and config.get("CACHE_REDIS_URL"):
         config.setdefault("CACHE_OPTIONS", redis_options(config))
+
+
+def redis_health(config: dict[str, Any]) -> dict[str, str]:
+    """ "ok" or "not answering" for each Redis the configuration names (none: empty)."""
+    from planner.extensions import cache, limiter
+
+    health = {}
+    if is_redis_uri(config.get("RATELIMIT_STORAGE_URI")):
+        health["rate_limits"] = "ok" if limiter.storage.check() else "not answering"
+    if config.get("CACHE_TYPE") == "RedisCache":
+        try:
+            cache.cache._write_client.ping()
+        except Exception:  # any failure of the client means the same to the operator
+            health["cache"] = "not answering"
+        else:
+            health["cache"] = "ok"
+    return health
