@@ -120,6 +120,29 @@ def test_a_database_that_refuses_then_hangs_gives_quick_503s_and_recovers(
     assert any(re.match(r"GET /healthz 200 ", line) for line in lines[-2:])
 
 
+def test_a_statement_the_database_never_answers_is_cancelled_by_the_statement_timeout(
+    served, caplog
+):
+    caplog.set_level(logging.INFO, logger="planner")
+    # A migration (say) holds the events table: every statement on it waits for the lock.
+    blocker = db.engine.connect()
+    transaction = blocker.begin()
+    blocker.exec_driver_sql("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+    try:
+        assert_unavailable_page(requests.get(f"{served}/events", timeout=CLIENT_TIMEOUT))
+        # The database itself answers.
+        assert requests.get(f"{served}/healthz", timeout=CLIENT_TIMEOUT).status_code == 200
+    finally:
+        transaction.rollback()
+        blocker.close()
+    assert requests.get(f"{served}/events", timeout=CLIENT_TIMEOUT).status_code == 200
+    assert any(
+        record.getMessage().startswith("database unavailable: QueryCanceled")
+        and "statement timeout" in record.getMessage()
+        for record in caplog.records
+    )
+
+
 def test_under_gunicorn_a_refused_database_gives_the_apps_503_and_log_lines(
     postgres_proxy, tmp_path
 ):
