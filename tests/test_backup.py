@@ -281,3 +281,28 @@ def test_a_backup_from_sqlite_restores_on_postgresql(app, client, runner, tmp_pa
     assert db.session.execute(select(func.count()).select_from(Invitation)).scalar_one() == 1
     assert db.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one() > 0
     assert db.session.get(DataVersion, 1) is not None
+
+
+def test_column_types_other_tables_may_bring_are_written_and_read_back():
+    """A new table's column types (bytes, UUID, times, decimals) survive the file."""
+    import uuid
+    from datetime import time
+    from decimal import Decimal
+
+    from sqlalchemy import Column, LargeBinary, MetaData, Numeric, Table, Time, Uuid
+
+    from planner.backup.archive import _decoder, _encode
+
+    table = Table(
+        "future_things",
+        MetaData(),
+        Column("blob", LargeBinary),
+        Column("token", Uuid),
+        Column("at", Time),
+        Column("amount", Numeric(10, 2)),
+    )
+    values = [b"\x00\xffBEGIN:VEVENT", uuid.uuid4(), time(18, 30, 5), Decimal("12.50")]
+    for column, value in zip(table.columns, values, strict=True):
+        written = json.loads(json.dumps(_encode(value)))
+        assert _decoder(column)(written) == value
+        assert _decoder(column)(None) is None

@@ -8,10 +8,12 @@ is described in docs/backup.md.
 
 from __future__ import annotations
 
+import base64
 import enum
 import json
+import uuid
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import IO, Any
 
@@ -57,36 +59,44 @@ def schema_revision(session: Session) -> str | None:
 
 
 def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str | dict | list):
-        return value.value if isinstance(value, enum.Enum) else value
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, datetime | date):
+    if value is None or isinstance(value, bool | int | float | str | dict | list):
+        return value
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | uuid.UUID):
         return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
     raise BackupError(f"cannot write a value of type {type(value).__name__}")
+
+
+# How a JSON value is read back into a column of each Python type (others: as it is).
+_READERS: dict[type, Any] = {
+    datetime: datetime.fromisoformat,
+    date: date.fromisoformat,
+    time: time.fromisoformat,
+    Decimal: Decimal,
+    uuid.UUID: uuid.UUID,
+    bytes: base64.b64decode,
+}
 
 
 def _decoder(column: Column):
     sql_type = column.type
     if isinstance(sql_type, TypeDecorator):
         sql_type = sql_type.impl_instance
-    if isinstance(sql_type, DateTime):
-        return lambda value: None if value is None else datetime.fromisoformat(value)
     try:
-        python_type = sql_type.python_type
+        python_type = datetime if isinstance(sql_type, DateTime) else sql_type.python_type
     except NotImplementedError:
         return lambda value: value
-    if python_type is datetime:
-        return lambda value: None if value is None else datetime.fromisoformat(value)
-    if python_type is date:
-        return lambda value: None if value is None else date.fromisoformat(value)
-    if python_type is Decimal:
-        return lambda value: None if value is None else Decimal(value)
-    if isinstance(python_type, type) and issubclass(python_type, enum.Enum):
-        return lambda value: None if value is None else python_type(value)
-    return lambda value: value
+    reader = _READERS.get(python_type)
+    if reader is None and isinstance(python_type, type) and issubclass(python_type, enum.Enum):
+        reader = python_type
+    if reader is None:
+        return lambda value: value
+    return lambda value: None if value is None else reader(value)
 
 
 def _line(value: Any) -> str:
@@ -116,7 +126,8 @@ def export_lines(session: Session) -> Iterator[str]:
         columns = backup_columns(table)
         head = {"name": table.name, "columns": [column.name for column in columns]}
         yield _line(head)[:-1] + ',"rows":['
-        statement = select(*columns).order_by(*table.primary_key.columns)
+        order = list(table.primary_key.columns) or columns  # a table without a key: every column
+        statement = select(*columns).order_by(*order)
         rows = session.execute(statement)
         previous = None
         for row in rows:
