@@ -135,15 +135,21 @@ def _forget_user() -> None:
     g._login_user = current_app.login_manager.anonymous_user()
 
 
-def database_unavailable(error: Exception):
-    """503 with Retry-After and the app's own page (problem JSON under /api/), logged."""
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+def log_database_unavailable(error: Exception) -> None:
+    """One line, without a traceback: an outage is not a bug, and every request meets it."""
+    cause = getattr(error, "orig", None) or error
+    reason = str(cause).strip().splitlines()
     error_log.error(
         "database unavailable: %s: %s",
-        type(getattr(error, "orig", None) or error).__name__,
+        type(cause).__name__,
         reason[0] if reason else "",
         extra={"request_id": request_id()},
     )
+
+
+def database_unavailable(error: Exception):
+    """503 with Retry-After and the app's own page (problem JSON under /api/), logged."""
+    log_database_unavailable(error)
     rollback_quietly()
     if "_login_user" not in g:
         _forget_user()

@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from planner.commemorations.models import Commemoration
-from planner.errors import rollback_quietly
+from planner.errors import log_database_unavailable, rollback_quietly
 from planner.events.queries import upcoming_events
 from planner.extensions import db
 from planner.outage import redis_health
@@ -35,7 +35,8 @@ def healthz():
     body: dict = {"database": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
+    except SQLAlchemyError as error:
+        log_database_unavailable(error)
         rollback_quietly()
         body["database"] = "not answering"
     redis = redis_health(current_app.config)
