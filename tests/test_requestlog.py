@@ -160,3 +160,20 @@ def test_database_refusing_gives_problem_json_under_the_api(client, app, monkeyp
     assert response.json["status"] == 503
     assert response.json["request_id"] == response.headers["X-Request-ID"]
     assert response.headers["Retry-After"] == "15"
+
+
+def test_under_debug_the_error_is_logged_too(tmp_path, caplog, monkeypatch):
+    # The development server shows the debugger; the log still gets the traceback.
+    debug_app = create_app("development", SQLALCHEMY_DATABASE_URI=database_url(tmp_path))
+    assert debug_app.debug
+    break_home_page(monkeypatch, RuntimeError("broken in development"))
+    with debug_app.app_context():
+        db.create_all()
+        try:
+            with pytest.raises(RuntimeError):
+                debug_app.test_client().get("/")
+        finally:
+            db.drop_all()
+            db.engine.dispose()
+    [error] = [record for record in caplog.records if record.name == "planner.errors"]
+    assert error.exc_info is not None and "broken in development" in caplog.text
