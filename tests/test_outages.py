@@ -258,6 +258,8 @@ def test_redis_down_sign_in_and_feeds_keep_working_and_healthz_says_degraded(
     assert sign_in(client, "wrong password").status_code == 200
     response = sign_in(client, PASSWORD)
     assert response.status_code == 302  # signed in, on per-process counters
+    # Invitation links are limited by the same storage: an unknown one is still a 404 page.
+    assert client.get("/invitations/no-such-invitation").status_code == 404
     # The limit still holds meanwhile, counted in this process: one failure above, nine here.
     other = instance.test_client()
     statuses = [sign_in(other, "wrong password", "192.0.2.61").status_code for _ in range(9)]
