@@ -215,6 +215,16 @@ def test_a_file_that_is_not_a_backup_is_refused_in_one_line(runner, tmp_path, co
     assert message in result.output
 
 
+def test_a_missing_file_is_refused_in_one_line(runner, tmp_path):
+    fresh_upgraded_database(runner)
+    result = import_(runner, tmp_path / "no-such-backup.json")
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines() == [
+        f"Error: nothing imported: cannot read {tmp_path / 'no-such-backup.json'}: "
+        "No such file or directory"
+    ]
+
+
 def test_a_table_this_version_does_not_know_is_refused(runner, tmp_path):
     fresh_upgraded_database(runner)
     document = json.loads(export(runner, tmp_path / "backup.json"))

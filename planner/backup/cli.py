@@ -53,12 +53,16 @@ def backup_export(file: str) -> None:
 
 
 @backup_cli.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
-def backup_import(file) -> None:
-    """Restore FILE into the database that 'flask db upgrade' has just created."""
+@click.argument("file")
+def backup_import(file: str) -> None:
+    """Restore FILE ("-" for standard input) into the database that 'flask db upgrade' has
+    just created."""
     try:
-        counts = read_backup(db.session, file)
+        with click.open_file(file, "r", encoding="utf-8") as source:
+            counts = read_backup(db.session, source)
         db.session.commit()
+    except OSError as error:
+        _fail(f"nothing imported: cannot read {file}: {error.strerror or error}")
     except (BackupError, SQLAlchemyError) as error:
         _fail(f"nothing imported: {_one_line(error)}")
     click.echo(f"Backup imported: {_summary(counts)}.")
