@@ -68,6 +68,18 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is at the time (a test runner or server may replace it)."""
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 class RequestLogMiddleware:
     """Wraps the WSGI app: assigns the request id, answers it back, logs one line per request."""
 
@@ -128,7 +140,7 @@ def configure_logging(app: Flask) -> None:
     for name in LOGGERS:
         logger = logging.getLogger(name)
         if not any(getattr(handler, "_planner", False) for handler in logger.handlers):
-            handler = logging.StreamHandler(sys.stderr)
+            handler = _StderrHandler()
             handler._planner = True  # type: ignore[attr-defined]
             handler.setFormatter(logging.Formatter(LOG_FORMAT))
             handler.addFilter(_RequestIdFilter())
