@@ -1,7 +1,7 @@
 """data version: cache epoch
 
 Revision ID: 5b1e9c0d7a24
-Revises: 07de4f5e60fb
+Revises: 5b1e0c7a9d21
 Create Date: 2026-11-28 19:10:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "5b1e9c0d7a24"
-down_revision = "07de4f5e60fb"
+down_revision = "5b1e0c7a9d21"
 branch_labels = None
 depends_on = None
 
