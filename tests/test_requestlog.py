@@ -7,6 +7,7 @@ import re
 
 import pytest
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from planner import create_app
 from planner.extensions import db
@@ -121,9 +122,9 @@ def unreachable_database(monkeypatch) -> None:
     def refuse(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
 
-    monkeypatch.setattr(db.session, "execute", refuse)
-    monkeypatch.setattr(db.session, "get", refuse)
-    monkeypatch.setattr(db.session, "scalars", refuse)
+    # Every session, however reached (the scoped session, Flask-SQLAlchemy's paginate...).
+    for method in ("execute", "get", "scalars", "scalar"):
+        monkeypatch.setattr(Session, method, refuse)
 
 
 def test_database_refusing_gives_503_with_retry_after_and_the_apps_page(
