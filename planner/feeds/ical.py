@@ -177,10 +177,21 @@ def event_description(event: Event, lang: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+def event_modified(event: Event) -> datetime:
+    """When anything the event's VEVENT shows last changed: the event itself, its venue, its
+    commemoration or an organisation organising it (DTSTAMP and LAST-MODIFIED)."""
+    moments = [event.updated_at, event.venue.updated_at]
+    if event.commemoration is not None:
+        moments.append(event.commemoration.updated_at)
+    moments.extend(link.organisation.updated_at for link in event.hosts)
+    return max(moment.astimezone(UTC) for moment in moments)
+
+
 def event_component(event: Event, lang: str = "en") -> VEvent:
     """The VEVENT of one public event."""
+    modified = event_modified(event)
     # Both UID and DTSTAMP passed: Event.new() would otherwise invent them (random, clock).
-    component = VEvent.new(uid=event.uid, stamp=event.updated_at.astimezone(UTC))
+    component = VEvent.new(uid=event.uid, stamp=modified)
     zone = event.zone
     component.add("DTSTART", _local_or_utc(event.starts_at, zone))
     component.add("DTEND", _local_or_utc(event.ends_at, zone))
@@ -200,7 +211,7 @@ def event_component(event: Event, lang: str = "en") -> VEvent:
     component.add("STATUS", ical_status(event))
     component.add("SEQUENCE", event.sequence)
     component.add("CREATED", event.created_at.astimezone(UTC))
-    component.add("LAST-MODIFIED", event.updated_at.astimezone(UTC))
+    component.add("LAST-MODIFIED", modified)
     _add_organisers(component, event, lang)
     return component
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -83,15 +83,43 @@ def _serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
         past_days=_past_days(),
     )
     body = cached_feed(key, lambda: build(lang, today))
-    response = Response(body, mimetype="text/calendar")
+    # The window moves at midnight UTC, so the feed may have changed then too.
+    modified = max(changed_at, datetime.combine(today, time(), UTC))
+    return conditional_response(body, hashlib.sha256(body).hexdigest(), modified, filename)
+
+
+def _http_modified(modified: datetime, now: datetime) -> datetime:
+    """The Last-Modified to send: whole seconds, and never a second a later write shares.
+
+    Once the second of the last change is over, its end is sent (every later write is at or
+    after it); within that second, its start is sent, which no If-Modified-Since built
+    from it will ever match (see `_unmodified_since`).
+    """
+    second = modified.replace(microsecond=0)
+    following = second + timedelta(seconds=1)
+    return following if now >= following else second
+
+
+def _unmodified_since(modified: datetime) -> bool:
+    """If-Modified-Since, sub-second aware: 304 only when the data changed before that date."""
+    since = request.if_modified_since
+    return since is not None and modified < since
+
+
+def conditional_response(body: bytes, etag: str, modified: datetime, filename: str) -> Response:
+    """The feed, or a 304: driven by the ETag when the client sends one, else by the date."""
+    if request.if_none_match:
+        unmodified = request.if_none_match.contains(etag)
+    else:
+        unmodified = _unmodified_since(modified)
+    response = Response(b"" if unmodified else body, status=304 if unmodified else 200)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.set_etag(hashlib.sha256(body).hexdigest())
-    # The window moves at midnight UTC, so the feed may have changed then too.
-    response.last_modified = max(changed_at, datetime.combine(today, time(), UTC))
+    response.set_etag(etag)
+    response.last_modified = _http_modified(modified, now_utc())
     response.cache_control.public = True
     response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    return response
 
 
 def _events_feed(
