@@ -127,7 +127,7 @@ def test_two_writes_within_one_second_never_answer_304_to_if_modified_since(
     second = now_utc().replace(microsecond=0) + timedelta(seconds=5)
     moments = iter([second + timedelta(milliseconds=200), second + timedelta(milliseconds=700)])
     monkeypatch.setattr("planner.dataversion.now_utc", lambda: next(moments))
-    monkeypatch.setattr("planner.feeds.views.now_utc", lambda: second + timedelta(milliseconds=400))
+    monkeypatch.setattr("planner.feeds.serve.now_utc", lambda: second + timedelta(milliseconds=400))
     edit_event(event, None, title={"en": "Second title"})
     db.session.commit()
     first = client.get("/calendar.ics")
@@ -139,7 +139,7 @@ def test_two_writes_within_one_second_never_answer_304_to_if_modified_since(
     assert response.status_code == 200
     assert read_icalendar(response.data)[1][0]["summary"] == "Third title"
     # Once that second is over, the date is exact and a 304 answers an unchanged feed.
-    monkeypatch.setattr("planner.feeds.views.now_utc", lambda: second + timedelta(seconds=2))
+    monkeypatch.setattr("planner.feeds.serve.now_utc", lambda: second + timedelta(seconds=2))
     settled = client.get("/calendar.ics")
     again = client.get(
         "/calendar.ics", headers={"If-Modified-Since": settled.headers["Last-Modified"]}

@@ -2,42 +2,28 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, abort, current_app, request
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from planner.commemorations.models import Commemoration
 from planner.countries import country_name, is_country
-from planner.dataversion import current_version
-from planner.db import now_utc
-from planner.errors import BadParameter
 from planner.events.filters import FILTER_NAMES, EventFilters
 from planner.events.models import Event
-from planner.events.queries import public_events
 from planner.extensions import db
 from planner.feeds import ical
-from planner.feeds.cache import cached_feed, feed_key
-from planner.feeds.queries import feed_events
+from planner.feeds.queries import feed_selection, public_selection
+from planner.feeds.serve import Builder, assemble, past_days, serve
+from planner.i18n import pick
 from planner.organisations.models import Organisation
-from planner.urls import absolute_url, event_url, public_url, site_root
+from planner.urls import absolute_url, event_url, public_url
 from planner.venues.models import Venue
 
 bp = Blueprint("feeds", __name__)
-
-# A feed built for (lang, today) returns its calendar's bytes.
-Builder = Callable[[str, date], bytes]
-
-
-def _feed_language() -> str:
-    lang = (request.args.get("lang") or "en").strip()
-    if lang not in ical.FEED_LANGUAGES:
-        raise BadParameter("lang", f"{lang!r} is not offered; use one of en, et, lv, lt")
-    return lang
 
 
 def _normalised_args(drop: tuple[str, ...] = ()) -> dict[str, str]:
@@ -63,65 +49,6 @@ def _with_query(path: str, args: dict[str, str]) -> str:
     return public_url(path) + (f"?{query}" if query else "")
 
 
-def _past_days() -> int:
-    return int(current_app.config["FEED_PAST_DAYS"])
-
-
-def _serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
-    """Answer with the feed: from the cache when the data has not changed, conditional on
-    If-None-Match / If-Modified-Since."""
-    lang = _feed_language()
-    version, changed_at = current_version()
-    today = now_utc().date()
-    key = feed_key(
-        endpoint=request.endpoint or "",
-        args={**args, **{f"path:{k}": str(v) for k, v in (request.view_args or {}).items()}},
-        lang=lang,
-        version=version,
-        today=today,
-        base_url=site_root(),
-        past_days=_past_days(),
-    )
-    body = cached_feed(key, lambda: build(lang, today))
-    # The window moves at midnight UTC, so the feed may have changed then too.
-    modified = max(changed_at, datetime.combine(today, time(), UTC))
-    return conditional_response(body, hashlib.sha256(body).hexdigest(), modified, filename)
-
-
-def _http_modified(modified: datetime, now: datetime) -> datetime:
-    """The Last-Modified to send: whole seconds, and never a second a later write shares.
-
-    Once the second of the last change is over, its end is sent (every later write is at or
-    after it); within that second, its start is sent, which no If-Modified-Since built
-    from it will ever match (see `_unmodified_since`).
-    """
-    second = modified.replace(microsecond=0)
-    following = second + timedelta(seconds=1)
-    return following if now >= following else second
-
-
-def _unmodified_since(modified: datetime) -> bool:
-    """If-Modified-Since, sub-second aware: 304 only when the data changed before that date."""
-    since = request.if_modified_since
-    return since is not None and modified < since
-
-
-def conditional_response(body: bytes, etag: str, modified: datetime, filename: str) -> Response:
-    """The feed, or a 304: driven by the ETag when the client sends one, else by the date."""
-    if request.if_none_match:
-        unmodified = request.if_none_match.contains(etag)
-    else:
-        unmodified = _unmodified_since(modified)
-    response = Response(b"" if unmodified else body, status=304 if unmodified else 200)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.set_etag(etag)
-    response.last_modified = _http_modified(modified, now_utc())
-    response.cache_control.public = True
-    response.cache_control.no_cache = True
-    return response
-
-
 def _events_feed(
     *,
     filters_fixed: dict,
@@ -133,18 +60,16 @@ def _events_feed(
 ) -> Builder:
     def build(lang: str, today: date) -> bytes:
         filters = EventFilters.from_args(_filter_args(drop), **filters_fixed)
-        events = db.session.execute(feed_events(filters, today, _past_days())).scalars().all()
         source_args = _normalised_args(drop) | ({"lang": lang} if lang != "en" else {})
         with force_locale(lang):
             calendar_name, calendar_description = name(), description()
-        return ical.events_calendar(
-            events,
-            name=calendar_name,
-            description=calendar_description,
-            url=_with_query(*page),
-            source=_with_query(source_path, source_args),
-            lang=lang,
-        )
+        calendar = {
+            "name": calendar_name,
+            "description": calendar_description,
+            "url": _with_query(*page),
+            "source": _with_query(source_path, source_args),
+        }
+        return assemble(feed_selection(filters, today, past_days()), lang, calendar)
 
     return build
 
@@ -173,7 +98,7 @@ def calendar():
         page=("/events", args),
         source_path="/calendar.ics",
     )
-    return _serve("calendar.ics", build, args)
+    return serve("calendar.ics", build, args)
 
 
 @bp.get("/commemorations/<slug>/events.ics")
@@ -195,7 +120,7 @@ def commemoration(slug: str):
             source_path=f"/commemorations/{slug}/events.ics",
         )(lang, today)
 
-    return _serve(f"commemoration-{slug}.ics", build, args)
+    return serve(f"commemoration-{slug}.ics", build, args)
 
 
 @bp.get("/venues/<slug>/events.ics")
@@ -217,7 +142,7 @@ def venue(slug: str):
             source_path=f"/venues/{slug}/events.ics",
         )(lang, today)
 
-    return _serve(f"venue-{slug}.ics", build, args)
+    return serve(f"venue-{slug}.ics", build, args)
 
 
 @bp.get("/organisations/<slug>/events.ics")
@@ -242,7 +167,7 @@ def organisation(slug: str):
             source_path=f"/organisations/{slug}/events.ics",
         )(lang, today)
 
-    return _serve(f"organisation-{slug}.ics", build, args)
+    return serve(f"organisation-{slug}.ics", build, args)
 
 
 @bp.get("/countries/<cc>/events.ics")
@@ -266,7 +191,7 @@ def country(cc: str):
             source_path=f"/countries/{code.lower()}/events.ics",
         )(lang, today)
 
-    return _serve(f"events-{code.lower()}.ics", build, args)
+    return serve(f"events-{code.lower()}.ics", build, args)
 
 
 @bp.get("/events/<slug>.ics")
@@ -274,21 +199,22 @@ def event(slug: str):
     """One public event, whatever its age; a draft is not found."""
 
     def build(lang: str, _today: date) -> bytes:
-        found = db.session.execute(public_events().where(Event.slug == slug)).scalar_one_or_none()
-        if found is None:
+        title = db.session.execute(
+            public_selection().with_only_columns(Event.title).where(Event.slug == slug)
+        ).scalar_one_or_none()
+        if title is None:
             abort(404)
         with force_locale(lang):
             description = gettext("One event, kept up to date (%(site)s).", site=_site())
-        return ical.events_calendar(
-            [found],
-            name=found.display_title(lang),
-            description=description,
-            url=event_url(slug),
-            source=_with_query(f"/events/{slug}.ics", {"lang": lang} if lang != "en" else {}),
-            lang=lang,
-        )
+        calendar = {
+            "name": pick(title, lang),
+            "description": description,
+            "url": event_url(slug),
+            "source": _with_query(f"/events/{slug}.ics", {"lang": lang} if lang != "en" else {}),
+        }
+        return assemble(public_selection().where(Event.slug == slug), lang, calendar)
 
-    return _serve(f"{slug}.ics", build, {})
+    return serve(f"{slug}.ics", build, {})
 
 
 @bp.get("/commemorations.ics")
@@ -311,4 +237,4 @@ def commemorations():
             lang=lang,
         )
 
-    return _serve("commemorations.ics", build, {})
+    return serve("commemorations.ics", build, {})
