@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     from planner.markdown import register_markdown_filter
     from planner.public.links import register_link_helpers
     from planner.security import register_security_headers
+    from planner.shared_cache import init_shared_cache
 
     db.init_app(app)
     migrate.init_app(
@@ -69,6 +70,8 @@ def register_extensions(app: Flask) -> None:
     register_markdown_filter(app)
     register_link_helpers(app)
     register_security_headers(app)
+    # Before the language hook, so that its after-request sees the language cookie.
+    init_shared_cache(app)
 
 
 def register_blueprints(app: Flask) -> None:
