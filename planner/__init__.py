@@ -107,8 +107,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from planner.cli import demo_cli, users_cli
+    from planner.cli import bench_cli, demo_cli, users_cli
 
+    app.cli.add_command(bench_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
 
