@@ -2,28 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, render_template
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from planner.commemorations.models import Commemoration
+from planner.dataversion import current_version
 from planner.events.queries import upcoming_events
-from planner.extensions import db
+from planner.extensions import cache, db
+from planner.feeds.cache import cache_epoch
 
 bp = Blueprint("public", __name__)
 
 HOME_EVENT_COUNT = 12
 
 
+def _next_days() -> list[tuple[date, Commemoration]]:
+    """The next day of each commemoration, soonest first: worked out once per data version
+    and day (the days as the observing countries see them), then read from the cache."""
+    commemorations = db.session.execute(select(Commemoration)).scalars().all()
+    version, _ = current_version()
+    days = sorted({commemoration.today().isoformat() for commemoration in commemorations})
+    key = f"home-next-days:{cache_epoch()}:{version}:{','.join(days)}"
+    found = cache.get(key)
+    if found is None:
+        pairs = ((c.next_occurrence(), c) for c in commemorations)
+        ordered = sorted(((day, c) for day, c in pairs if day), key=lambda p: (p[0], p[1].slug))
+        found = [(day.isoformat(), commemoration.id) for day, commemoration in ordered]
+        cache.set(key, found)
+    by_id = {commemoration.id: commemoration for commemoration in commemorations}
+    return [(date.fromisoformat(day), by_id[key]) for day, key in found if key in by_id]
+
+
 @bp.get("/")
 def index():
     events = db.session.execute(upcoming_events().limit(HOME_EVENT_COUNT)).scalars().all()
-    commemorations = db.session.execute(select(Commemoration)).scalars().all()
-    next_days = sorted(
-        ((c.next_occurrence(), c) for c in commemorations if c.next_occurrence() is not None),
-        key=lambda pair: (pair[0], pair[1].slug),
-    )
-    return render_template("public/index.html", events=events, next_days=next_days)
+    return render_template("public/index.html", events=events, next_days=_next_days())
 
 
 @bp.get("/healthz")
