@@ -1,8 +1,8 @@
 """Keys for feeds and fragments: what a rendering depends on, so that no entry is ever stale.
 
-A feed's key holds the data version (raised by every write to public data, on any host), the
-feed and its normalised arguments, the language, the base URL the links use, today's date
-(the feed window moves with it) and the cache epoch (renewed when a backup is restored).
+A feed's key holds the feed and its normalised arguments, the language, the base URL the links
+use, today's date (the feed window moves with it) and the cache epoch (renewed when a backup
+is restored); the data version it was built from is stored beside it (planner.feeds.storage).
 A fragment's context holds what every VEVENT depends on beyond its own data.
 """
 
@@ -34,7 +34,6 @@ def feed_key(
     endpoint: str,
     args: Mapping[str, str],
     lang: str,
-    version: int,
     today: date,
     base_url: str,
     past_days: int,
@@ -46,7 +45,6 @@ def feed_key(
             "endpoint": endpoint,
             "args": sorted(args.items()),
             "lang": lang,
-            "version": version,
             "today": today.isoformat(),
             "base": base_url,
             "past_days": past_days,

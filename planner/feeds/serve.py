@@ -16,7 +16,6 @@ from typing import Any
 from flask import Response, current_app, request
 from sqlalchemy import Select
 
-from planner.dataversion import current_version
 from planner.db import now_utc
 from planner.errors import BadParameter
 from planner.feeds import fragments, ical, storage
@@ -55,29 +54,28 @@ def assemble(selection: Select, lang: str, calendar: dict[str, Any]) -> bytes:
 
 
 def serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
-    """Answer with the feed, built only when no worker has built it for this key yet."""
+    """Answer with the feed, built only when no worker has built it for this data version."""
     lang = feed_language()
-    version, changed_at = current_version()
     now = now_utc()
     today = now.date()
     key = feed_key(
         endpoint=request.endpoint or "",
         args={**args, **{f"path:{k}": str(v) for k, v in (request.view_args or {}).items()}},
         lang=lang,
-        version=version,
         today=today,
         base_url=site_root(),
         past_days=past_days(),
         epoch=cache_epoch(),
     )
-    found = storage.head(key)
-    data = None
+    conditional = bool(request.if_none_match or request.if_modified_since)
+    state = storage.lookup(key, with_body=request.method != "HEAD" and not conditional)
+    found, data = state.found, state.body
     if found is None:
         data = build(lang, today)
         # The window moves at midnight UTC, so the feed may have changed then too.
-        modified = max(changed_at, datetime.combine(today, time(), UTC))
+        modified = max(state.changed_at, datetime.combine(today, time(), UTC))
         etag = hashlib.sha256(data).hexdigest()
-        storage.store(key, version, today, etag, modified, data)
+        storage.store(key, state.version, today, etag, modified, data)
         found = storage.FeedHead(key, etag, modified, len(data))
     return _respond(found, data, filename, now, lambda: build(lang, today))
 

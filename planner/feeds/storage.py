@@ -1,23 +1,24 @@
 """Assembled feeds kept in the database, where every worker and host shares them.
 
-Each row is one rendering of one feed (its key names the data version, the day, the
-arguments, the language, the base URL and the cache epoch) with its ETag, its date and its
-length beside the body: a conditional request or a HEAD reads those, never the body. Rows of
-older data versions and past days are deleted as new ones are stored, so the table does not
-grow as versions pass.
+Each row is one rendering of one feed (its key names the day, the arguments, the language,
+the base URL and the cache epoch), the data version it was built from, and its ETag, date
+and length beside the body: a conditional request or a HEAD reads those with the data version
+in one query, never the body. A new build replaces the row of the older version, and rows of
+past days are deleted, so the table does not grow as versions pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Integer, LargeBinary, String, delete, or_, select
+from sqlalchemy import Date, Integer, LargeBinary, String, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from planner.dataversion import DataVersion
 from planner.db import UTCDateTime
 from planner.extensions import db
 
@@ -59,11 +60,34 @@ def upsert(model: type, rows: Sequence[dict[str, Any]], keys: Sequence[str], col
     db.session.execute(statement, list(rows))
 
 
-def head(key: str) -> FeedHead | None:
+@dataclass(frozen=True)
+class Lookup:
+    """The data version, and the stored feed when it was built for that version."""
+
+    version: int
+    changed_at: datetime
+    found: FeedHead | None
+    body: bytes | None
+
+
+def lookup(key: str, *, with_body: bool) -> Lookup:
+    """One query: the data version, and beside it the stored feed's ETag, date and length
+    (and its body, when the caller will send it) if it is of that version."""
+    columns = [StoredFeed.etag, StoredFeed.modified, StoredFeed.length, StoredFeed.data_version]
+    if with_body:
+        columns.append(StoredFeed.body)
     row = db.session.execute(
-        select(StoredFeed.etag, StoredFeed.modified, StoredFeed.length).where(StoredFeed.key == key)
+        select(DataVersion.version, DataVersion.changed_at, *columns)
+        .select_from(DataVersion)
+        .outerjoin(StoredFeed, StoredFeed.key == key)
+        .where(DataVersion.id == 1)
     ).first()
-    return FeedHead(key, row.etag, row.modified, row.length) if row else None
+    if row is None:  # a database without its data version row yet: version 0
+        return Lookup(0, datetime(2000, 1, 1, tzinfo=UTC), None, None)
+    if row.etag is None or row.data_version != row.version:
+        return Lookup(row.version, row.changed_at, None, None)
+    found = FeedHead(key, row.etag, row.modified, row.length)
+    return Lookup(row.version, row.changed_at, found, row.body if with_body else None)
 
 
 def body(key: str) -> bytes | None:
@@ -71,10 +95,8 @@ def body(key: str) -> bytes | None:
 
 
 def store(key: str, version: int, day: date, etag: str, modified: datetime, data: bytes) -> None:
-    """Keep a built feed, and forget those of older data versions and past days."""
-    db.session.execute(
-        delete(StoredFeed).where(or_(StoredFeed.data_version < version, StoredFeed.day < day))
-    )
+    """Keep a built feed in place of its older version, and forget those of past days."""
+    db.session.execute(delete(StoredFeed).where(StoredFeed.day < day))
     row = {
         "key": key,
         "data_version": version,
@@ -84,4 +106,6 @@ def store(key: str, version: int, day: date, etag: str, modified: datetime, data
         "length": len(data),
         "body": data,
     }
-    upsert(StoredFeed, [row], ("key",), ("etag", "modified", "length", "body"))
+    upsert(
+        StoredFeed, [row], ("key",), ("data_version", "day", "etag", "modified", "length", "body")
+    )
