@@ -3,6 +3,7 @@ a write through one instance is that write (DESIGN.md, Scale)."""
 
 from __future__ import annotations
 
+import gc
 import gzip
 import os
 import re
@@ -15,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
 from planner import create_app
@@ -72,7 +74,10 @@ def instances(app):
     started = []
     for _ in range(2):
         instance = create_app(
-            "testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"]
+            "testing",
+            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+            # A connection per request, closed with it: nothing left open in server threads.
+            SQLALCHEMY_ENGINE_OPTIONS={"poolclass": NullPool},
         )
         server = make_server("127.0.0.1", 0, instance, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -81,7 +86,9 @@ def instances(app):
     yield [instance for instance, _, _ in started], [server.server_port for _, server, _ in started]
     for instance, server, thread in started:
         server.shutdown()
+        server.server_close()
         thread.join(timeout=5)
+        gc.collect()  # sessions of finished request threads give their connections back
         with instance.app_context():
             db.session.remove()
             db.engine.dispose()
