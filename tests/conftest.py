@@ -102,7 +102,8 @@ def sign_in_client(client, user) -> None:
     with client:  # keeps the request context, to read what "strong" protection checks
         client.get("/healthz")
         identifier = _create_identifier()
-    with client.session_transaction() as session:
+    # The organiser area: public paths neither read nor write the session (shared caches).
+    with client.session_transaction("/manage/") as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
         session["_id"] = identifier

@@ -134,6 +134,8 @@ def complete(found: Sequence[Entry], lang: str, render) -> list[bytes]:
                         "body": body,
                     }
                 )
+        # In one order everywhere, so that two workers storing the same rows never deadlock.
+        rows.sort(key=lambda row: row["event_id"])
         upsert(FeedFragment, rows, ("event_id", "lang"), ("dependencies", "body"))
     return [entry.body if entry.body is not None else built[entry.event_id] for entry in found]
 
