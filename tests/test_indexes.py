@@ -42,7 +42,7 @@ HOSTS = text(
 QUERIES = (
     "/",
     "/events",
-    "/events?page=40",
+    "/events?page=30",
     "/events?country=LV",
     "/events?organisation=helsinki-86",
     "/events?commemoration=june-deportation-1941&from=2091-01-01",
@@ -113,3 +113,12 @@ def test_listings_and_feeds_never_scan_the_whole_events_table(client, catalogue,
     for statement, plan in plans:
         assert "Seq Scan on events" not in plan, f"{url}\n{statement}\n{plan}"
         assert not _unbounded_index_walks(plan), f"{url}\n{statement}\n{plan}"
+
+
+def test_a_deep_page_skips_the_earlier_ones_in_the_index_alone(client, catalogue):
+    """The ids of page 30 are found by an index-only scan; only its own rows are then read."""
+    plans = _plans(client, "/events?page=30")
+    (ids,) = [plan for statement, plan in plans if re.match(r"SELECT events\.id\s+FROM", statement)]
+    assert "Index Only Scan" in ids, ids
+    rows = [plan for statement, plan in plans if "events.id IN" in statement]
+    assert rows and all("Seq Scan on events" not in plan for plan in rows)

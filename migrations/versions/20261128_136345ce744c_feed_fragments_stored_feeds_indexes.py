@@ -55,7 +55,9 @@ def upgrade():
         batch_op.drop_index("ix_events_ends_at")
         batch_op.drop_index("ix_events_starts_at")
         batch_op.create_index("ix_events_ends_at_starts_at", ["ends_at", "starts_at"], unique=False)
-        batch_op.create_index("ix_events_starts_at_id", ["starts_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_events_starts_at_id", ["starts_at", "id", "ends_at", "status"], unique=False
+        )
     # ### end Alembic commands ###
 
 

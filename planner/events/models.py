@@ -74,9 +74,10 @@ class Event(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
-        # The upcoming listings and the feeds select by end and order by start.
+        # The upcoming listings and the feeds select by end and order by start; the listing
+        # pages skip earlier pages in the second index alone (it holds what they filter on).
         Index("ix_events_ends_at_starts_at", "ends_at", "starts_at"),
-        Index("ix_events_starts_at_id", "starts_at", "id"),
+        Index("ix_events_starts_at_id", "starts_at", "id", "ends_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

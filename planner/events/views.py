@@ -66,6 +66,7 @@ def index():
         filters.apply(query),
         page=page,
         per_page=current_app.config["EVENTS_PER_PAGE"],
+        key=Event.id,
     )
     return render_template(
         "events/index.html",
