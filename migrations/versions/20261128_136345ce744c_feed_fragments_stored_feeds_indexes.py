@@ -1,7 +1,7 @@
 """Feed fragments, stored feeds, and indexes for the listing and feed queries
 
 Revision ID: 136345ce744c
-Revises: 07de4f5e60fb
+Revises: 5b1e0c7a9d21
 Create Date: 2026-11-28 19:02:35.774772
 
 """
@@ -13,7 +13,7 @@ import planner.db
 
 # revision identifiers, used by Alembic.
 revision = "136345ce744c"
-down_revision = "07de4f5e60fb"
+down_revision = "5b1e0c7a9d21"
 branch_labels = None
 depends_on = None
 

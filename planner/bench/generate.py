@@ -147,13 +147,15 @@ def generate(events: int, venues: int, organisations: int, seed: int) -> Counts:
             starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=rng.choice((60, 90, 120))),
             slug=f"bench-event-{number}",
+            # Random times overlap; the benchmark wants the data, not the warnings.
+            clash_acknowledged=True,
         )
         if number % 25 == 0:
             continue  # a draft
-        publish(event, None)
+        publish(event, None, clash_acknowledged=True)
         if number % 17 == 0:
             cancel(event, None, note={"lv": "Atcelts vētras dēļ.", "en": "Cancelled: storm."})
         elif number % 23 == 0:
             later = starts_at + timedelta(days=7)
-            postpone(event, None, starts_at=later if number % 2 else None)
+            postpone(event, None, starts_at=later if number % 2 else None, clash_acknowledged=True)
     return Counts(events, venues, organisations)

@@ -17,21 +17,18 @@ from flask import Response, current_app, request
 from sqlalchemy import Select
 
 from planner.db import now_utc
-from planner.errors import BadParameter
 from planner.feeds import fragments, ical, storage
 from planner.feeds.cache import cache_epoch, feed_key, fragment_context
 from planner.feeds.timezones import timezones_for_times
 from planner.urls import site_root
+from planner.web import parse_lang
 
 # A feed built for (lang, today) returns its calendar's bytes.
 Builder = Callable[[str, date], bytes]
 
 
 def feed_language() -> str:
-    lang = (request.args.get("lang") or "en").strip()
-    if lang not in ical.FEED_LANGUAGES:
-        raise BadParameter("lang", f"{lang!r} is not offered; use one of en, et, lv, lt")
-    return lang
+    return parse_lang(request.args)
 
 
 def past_days() -> int:

@@ -18,10 +18,10 @@ from planner.extensions import db
 from planner.feeds import ical
 from planner.feeds.queries import feed_selection, public_selection
 from planner.feeds.serve import Builder, assemble, past_days, serve
-from planner.i18n import pick
 from planner.organisations.models import Organisation
 from planner.urls import absolute_url, event_url, public_url
 from planner.venues.models import Venue
+from planner.web import one_by_slug_or_404
 
 bp = Blueprint("feeds", __name__)
 
@@ -75,10 +75,7 @@ def _events_feed(
 
 
 def _by_slug(model: type, slug: str):
-    found = db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
-    if found is None:
-        abort(404)
-    return found
+    return one_by_slug_or_404(model, slug)
 
 
 def _site() -> str:
@@ -199,15 +196,11 @@ def event(slug: str):
     """One public event, whatever its age; a draft is not found."""
 
     def build(lang: str, _today: date) -> bytes:
-        title = db.session.execute(
-            public_selection().with_only_columns(Event.title).where(Event.slug == slug)
-        ).scalar_one_or_none()
-        if title is None:
-            abort(404)
+        found = one_by_slug_or_404(Event, slug, query=public_selection())
         with force_locale(lang):
             description = gettext("One event, kept up to date (%(site)s).", site=_site())
         calendar = {
-            "name": pick(title, lang),
+            "name": found.display_title(lang),
             "description": description,
             "url": event_url(slug),
             "source": _with_query(f"/events/{slug}.ics", {"lang": lang} if lang != "en" else {}),

@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from planner.commemorations.models import Commemoration
+from planner.commemorations.queries import by_next_day
 from planner.dataversion import current_version
 from planner.events.queries import upcoming_events
 from planner.extensions import cache, db
@@ -28,9 +29,8 @@ def _next_days() -> list[tuple[date, Commemoration]]:
     key = f"home-next-days:{cache_epoch()}:{version}:{','.join(days)}"
     found = cache.get(key)
     if found is None:
-        pairs = ((c.next_occurrence(), c) for c in commemorations)
-        ordered = sorted(((day, c) for day, c in pairs if day), key=lambda p: (p[0], p[1].slug))
-        found = [(day.isoformat(), commemoration.id) for day, commemoration in ordered]
+        ordered = by_next_day(commemorations)
+        found = [(day.isoformat(), item.id) for day, item in ordered if day is not None]
         cache.set(key, found)
     by_id = {commemoration.id: commemoration for commemoration in commemorations}
     return [(date.fromisoformat(day), by_id[key]) for day, key in found if key in by_id]
@@ -47,6 +47,6 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        db.session.rollback()
+        # The answer (503) rolls the request back (planner.web).
         return {"status": "unavailable", "database": "not answering"}, 503
     return {"status": "ok", "database": "ok"}
