@@ -644,7 +644,7 @@ def test_an_owner_revokes_a_pending_invitation_and_its_link_says_so(client, logi
     ).scalar_one()
     assert entry.organisation_id == museum_team["museum"].id
 
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
     response = client.get(links["withdraw@example.org"])
     assert response.status_code == 410
     assert "This invitation is no longer valid" in response.get_data(as_text=True)
