@@ -1,7 +1,7 @@
 """Feed fragments, stored feeds, and indexes for the listing and feed queries
 
 Revision ID: 136345ce744c
-Revises: 5b1e0c7a9d21
+Revises: 5e5510a7b0e1
 Create Date: 2026-11-28 19:02:35.774772
 
 """
@@ -13,7 +13,7 @@ import planner.db
 
 # revision identifiers, used by Alembic.
 revision = "136345ce744c"
-down_revision = "5b1e0c7a9d21"
+down_revision = "5e5510a7b0e1"
 branch_labels = None
 depends_on = None
 
@@ -24,6 +24,7 @@ def upgrade():
         "feed_cache",
         sa.Column("key", sa.String(length=80), nullable=False),
         sa.Column("data_version", sa.Integer(), nullable=False),
+        sa.Column("epoch", sa.String(length=32), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("etag", sa.String(length=64), nullable=False),
         sa.Column("modified", planner.db.UTCDateTime(timezone=True), nullable=False),

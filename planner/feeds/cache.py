@@ -1,8 +1,9 @@
 """Keys for feeds and fragments: what a rendering depends on, so that no entry is ever stale.
 
 A feed's key holds the feed and its normalised arguments, the language, the base URL the links
-use, today's date (the feed window moves with it) and the cache epoch (renewed when a backup
-is restored); the data version it was built from is stored beside it (planner.feeds.storage).
+use and today's date (the feed window moves with it); the data version and the cache epoch
+(renewed when a backup is restored) it was built from are stored beside it
+(planner.feeds.storage) and compared in the same query that reads them.
 A fragment's context holds what every VEVENT depends on beyond its own data.
 """
 
@@ -17,16 +18,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from planner import dataversion
-
 # Raised whenever the way a VEVENT is written changes, so that older fragments are rebuilt.
 FRAGMENT_FORMAT = 1
-
-
-def cache_epoch() -> str:
-    """The cache epoch of the data (planner.dataversion), or '' where there is none yet."""
-    epoch = getattr(dataversion, "cache_epoch", None)
-    return str(epoch()) if epoch is not None else ""
 
 
 def feed_key(
@@ -37,7 +30,6 @@ def feed_key(
     today: date,
     base_url: str,
     past_days: int,
-    epoch: str,
 ) -> str:
     """A short, stable key for one rendering of one feed."""
     material = json.dumps(
@@ -48,7 +40,6 @@ def feed_key(
             "today": today.isoformat(),
             "base": base_url,
             "past_days": past_days,
-            "epoch": epoch,
             "format": FRAGMENT_FORMAT,
             "catalogues": catalogues_fingerprint(),
         },

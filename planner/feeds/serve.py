@@ -16,9 +16,10 @@ from typing import Any
 from flask import Response, current_app, request
 from sqlalchemy import Select
 
+from planner.dataversion import cache_epoch
 from planner.db import now_utc
 from planner.feeds import fragments, ical, storage
-from planner.feeds.cache import cache_epoch, feed_key, fragment_context
+from planner.feeds.cache import feed_key, fragment_context
 from planner.feeds.timezones import timezones_for_times
 from planner.urls import site_root
 from planner.web import parse_lang
@@ -62,7 +63,6 @@ def serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
         today=today,
         base_url=site_root(),
         past_days=past_days(),
-        epoch=cache_epoch(),
     )
     conditional = bool(request.if_none_match or request.if_modified_since)
     state = storage.lookup(key, with_body=request.method != "HEAD" and not conditional)
@@ -72,7 +72,7 @@ def serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
         # The window moves at midnight UTC, so the feed may have changed then too.
         modified = max(state.changed_at, datetime.combine(today, time(), UTC))
         etag = hashlib.sha256(data).hexdigest()
-        storage.store(key, state.version, today, etag, modified, data)
+        storage.store(key, state.version, state.epoch, today, etag, modified, data)
         found = storage.FeedHead(key, etag, modified, len(data))
     return _respond(found, data, filename, now, lambda: build(lang, today))
 

@@ -30,6 +30,7 @@ class StoredFeed(db.Model):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     data_version: Mapped[int] = mapped_column(Integer, index=True)
+    epoch: Mapped[str] = mapped_column(String(32))
     day: Mapped[date] = mapped_column(Date, index=True)
     etag: Mapped[str] = mapped_column(String(64))
     modified: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -66,6 +67,7 @@ class Lookup:
 
     version: int
     changed_at: datetime
+    epoch: str
     found: FeedHead | None
     body: bytes | None
 
@@ -73,33 +75,42 @@ class Lookup:
 def lookup(key: str, *, with_body: bool) -> Lookup:
     """One query: the data version, and beside it the stored feed's ETag, date and length
     (and its body, when the caller will send it) if it is of that version."""
-    columns = [StoredFeed.etag, StoredFeed.modified, StoredFeed.length, StoredFeed.data_version]
+    columns = [
+        StoredFeed.etag,
+        StoredFeed.modified,
+        StoredFeed.length,
+        StoredFeed.data_version,
+        StoredFeed.epoch.label("stored_epoch"),
+    ]
     if with_body:
         columns.append(StoredFeed.body)
     row = db.session.execute(
-        select(DataVersion.version, DataVersion.changed_at, *columns)
+        select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch, *columns)
         .select_from(DataVersion)
         .outerjoin(StoredFeed, StoredFeed.key == key)
         .where(DataVersion.id == 1)
     ).first()
     if row is None:  # a database without its data version row yet: version 0
-        return Lookup(0, datetime(2000, 1, 1, tzinfo=UTC), None, None)
-    if row.etag is None or row.data_version != row.version:
-        return Lookup(row.version, row.changed_at, None, None)
+        return Lookup(0, datetime(2000, 1, 1, tzinfo=UTC), "none", None, None)
+    if row.etag is None or (row.data_version, row.stored_epoch) != (row.version, row.epoch):
+        return Lookup(row.version, row.changed_at, row.epoch, None, None)
     found = FeedHead(key, row.etag, row.modified, row.length)
-    return Lookup(row.version, row.changed_at, found, row.body if with_body else None)
+    return Lookup(row.version, row.changed_at, row.epoch, found, row.body if with_body else None)
 
 
 def body(key: str) -> bytes | None:
     return db.session.execute(select(StoredFeed.body).where(StoredFeed.key == key)).scalar()
 
 
-def store(key: str, version: int, day: date, etag: str, modified: datetime, data: bytes) -> None:
+def store(
+    key: str, version: int, epoch: str, day: date, etag: str, modified: datetime, data: bytes
+) -> None:
     """Keep a built feed in place of its older version, and forget those of past days."""
     db.session.execute(delete(StoredFeed).where(StoredFeed.day < day))
     row = {
         "key": key,
         "data_version": version,
+        "epoch": epoch,
         "day": day,
         "etag": etag,
         "modified": modified,
@@ -107,5 +118,8 @@ def store(key: str, version: int, day: date, etag: str, modified: datetime, data
         "body": data,
     }
     upsert(
-        StoredFeed, [row], ("key",), ("data_version", "day", "etag", "modified", "length", "body")
+        StoredFeed,
+        [row],
+        ("key",),
+        ("data_version", "epoch", "day", "etag", "modified", "length", "body"),
     )
