@@ -20,6 +20,7 @@ from planner.events.filters import FILTER_NAMES, EventFilters
 from planner.events.models import Event
 from planner.events.queries import public_events
 from planner.extensions import db
+from planner.feeds import atom as atom_feed
 from planner.feeds import ical
 from planner.feeds.cache import cached_feed, feed_key
 from planner.feeds.queries import feed_events
@@ -28,6 +29,9 @@ from planner.urls import absolute_url, event_url, public_url, site_root
 from planner.venues.models import Venue
 
 bp = Blueprint("feeds", __name__)
+
+# The Atom feed holds the soonest events; a reader wants news, not the whole catalogue.
+ATOM_ENTRIES = 100
 
 # A feed built for (lang, today) returns its calendar's bytes.
 Builder = Callable[[str, date], bytes]
@@ -67,7 +71,9 @@ def _past_days() -> int:
     return int(current_app.config["FEED_PAST_DAYS"])
 
 
-def _serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
+def _serve(
+    filename: str, build: Builder, args: dict[str, str], mimetype: str = "text/calendar"
+) -> Response:
     """Answer with the feed: from the cache when the data has not changed, conditional on
     If-None-Match / If-Modified-Since."""
     lang = _feed_language()
@@ -83,8 +89,8 @@ def _serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
         past_days=_past_days(),
     )
     body = cached_feed(key, lambda: build(lang, today))
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.set_etag(hashlib.sha256(body).hexdigest())
     # The window moves at midnight UTC, so the feed may have changed then too.
@@ -284,3 +290,39 @@ def commemorations():
         )
 
     return _serve("commemorations.ics", build, {})
+
+
+@bp.get("/events.atom")
+def atom():
+    """Upcoming public events as an Atom feed; the /events filters and `lang`."""
+    args = _normalised_args()
+    if args.get("when") == "past":
+        raise BadParameter("when", gettext("the Atom feed holds upcoming events only"))
+
+    def build(lang: str, today: date) -> bytes:
+        filters = EventFilters.from_args(request.args)
+        query = feed_events(filters, today, 0).limit(ATOM_ENTRIES)
+        events = db.session.execute(query).scalars().all()
+        page_args = {k: v for k, v in args.items() if k != "when"}
+        with force_locale(lang):
+            title = gettext("%(site)s: upcoming remembrance events", site=_site())
+            subtitle = gettext(
+                "Vigils, flower-layings and memorial services on the days of remembrance."
+            )
+        return atom_feed.events_feed(
+            events,
+            title=title,
+            subtitle=subtitle,
+            self_url=_with_query("/events.atom", page_args | _lang_arg(lang)),
+            page_url=_with_query("/events", page_args | _lang_arg(lang)),
+            lang=lang,
+            fallback_updated=current_version()[1],
+            site_name=_site(),
+            site_url=site_root() + "/",
+        )
+
+    return _serve("events.atom", build, args, mimetype="application/atom+xml")
+
+
+def _lang_arg(lang: str) -> dict[str, str]:
+    return {"lang": lang} if lang != "en" else {}
