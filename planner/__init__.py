@@ -104,10 +104,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from planner.cli import demo_cli, users_cli
+    from planner.cli import demo_cli, events_cli, users_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(events_cli)
 
 
 def register_request_hooks(app: Flask) -> None:

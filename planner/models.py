@@ -5,6 +5,7 @@ from planner.audit.models import AuditEntry
 from planner.commemorations.models import Commemoration
 from planner.dataversion import DataVersion
 from planner.events.models import Event, EventKind, EventOrganisation, EventStatus, HostRole
+from planner.imports.models import ImportedEvent
 from planner.organisations.models import Membership, Organisation, Role
 from planner.venues.models import Venue
 
@@ -17,6 +18,7 @@ __all__ = [
     "EventOrganisation",
     "EventStatus",
     "HostRole",
+    "ImportedEvent",
     "Invitation",
     "Membership",
     "Organisation",
