@@ -92,7 +92,7 @@ def test_filters_narrow_the_events_and_the_days_of_remembrance(client, june):
 def test_language_names_the_weekdays_and_the_month(client, june):
     page = html.fromstring(client.get(month_url(2091, 6, "lang=lv")).data)
     assert page.xpath("//table/caption")[0].text_content() == "2091. gada jūnijs"
-    assert page.xpath("//thead//th/abbr/@title")[0] == "pirmdiena"
+    assert page.xpath("//thead//th/abbr/@title")[0] == "Pirmdiena"
     assert "Svecīšu vakars" in page.text_content()
     lithuanian = html.fromstring(client.get(month_url(2091, 6, "lang=lt")).data)
     assert lithuanian.xpath("//thead//th/abbr/@title")[6] == "sekmadienis"
