@@ -155,3 +155,43 @@ def test_a_post_without_csrf_is_refused(client, login_as, museum):
     )
     assert response.status_code == 400
     assert events() == []
+
+
+@pytest.mark.browser
+def test_the_import_screens_pass_axe(live_server, chromium, museum, tmp_path):
+    from tests.conftest import require
+    from tests.factories import PASSWORD
+    from tests.test_accounts_accessibility import AXE, violations
+
+    require(AXE.exists(), "axe-core not installed (run `npm ci`)")
+    make_user("editor@example.org", memberships={museum: "editor"})
+    calendar = tmp_path / "museum.ics"
+    calendar.write_bytes(
+        ics(
+            vevent(
+                "park@x", "Vigil in the park", f"DTSTART:{stamp(day_at(9, 15))}Z", "LOCATION:Park"
+            )
+        )
+    )
+    context = chromium.new_context(bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/login")
+        page.get_by_label("E-mail address").fill("editor@example.org")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{live_server}{URL}")
+        results = {"upload": violations(page)}
+        page.get_by_label("Calendar file (.ics)").set_input_files(str(calendar))
+        page.get_by_role("button", name="Import").click()
+        results["choose venues"] = violations(page)
+        page.get_by_label("Venue for “Park”").select_option("museum-hall")
+        page.get_by_role("button", name="Import").click()
+        assert page.get_by_text("Created: 1.", exact=False).is_visible()
+        results["report"] = violations(page)
+        page.goto(f"{live_server}{URL}")
+        page.get_by_role("button", name="Import").click()
+        results["no file"] = violations(page)
+    finally:
+        context.close()
+    assert {name: found for name, found in results.items() if found} == {}
