@@ -116,6 +116,24 @@ def test_a_bad_file_gets_a_clear_message(client, login_as, museum, data, message
     assert db.session.execute(select(func.count()).select_from(Event)).scalar_one() == 0
 
 
+def test_too_large_files(client, login_as, museum, monkeypatch):
+    login_as(make_user(memberships={museum: "editor"}))
+    # A smaller limit, so that the test client sends the body from memory, not a temporary file.
+    monkeypatch.setattr("planner.imports.reading.MAX_BYTES", 100_000)
+    large = upload(client, b"BEGIN:VCALENDAR\r\n" + b"X" * 120_000)
+    assert large.status_code == 422
+    assert "The file is larger than 100 kB." in text(large)
+    # A body announced as larger than 4 MB is refused before it is read.
+    huge = client.post(
+        URL,
+        data=b"--x--",
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+        environ_overrides={"CONTENT_LENGTH": "5000000"},
+    )
+    assert huge.status_code == 413
+    assert events() == []
+
+
 def test_a_tampered_carried_file_is_refused(client, login_as, museum):
     login_as(make_user(memberships={museum: "editor"}))
     response = client.post(

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext
 
 from planner.countries import country_zone
+from planner.formatting import clock, medium_date
 from planner.imports.operations import CREATE, NEEDS_VENUE, SKIP, UNCHANGED, UPDATE, Plan
 
 
@@ -23,7 +24,7 @@ class Row:
 def _when(plan: Plan, item) -> str:
     zone = item.event.zone if item.event is not None else country_zone(plan.organisation.country)
     local = item.occurrence.starts_at.astimezone(zone)
-    return f"{local:%Y-%m-%d %H:%M} {zone.key}"
+    return f"{medium_date(local)} {clock(local)} ({zone.key})"
 
 
 def rows(plan: Plan, action: str) -> list[Row]:

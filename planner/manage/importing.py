@@ -31,6 +31,9 @@ from planner.organisations.models import Organisation
 from planner.venues.models import Venue
 from planner.web import one_by_slug_or_404
 
+# A form field larger than Werkzeug's limit on form fields (500 kB) would be refused.
+CARRIED_MAX = 400_000
+
 LANGUAGE_CHOICES = [
     SelectChoice("en", _l("English")),
     SelectChoice("et", _l("Estonian")),
@@ -99,7 +102,11 @@ def import_calendar(slug: str):
             form.calendar.errors.append(gettext("The file could not be read again; choose it."))
             return _render(organisation, form, 422)
     elif form.calendar.data:
-        data = form.calendar.data.read(MAX_BYTES + 1)
+        upload = form.calendar.data
+        try:
+            data = upload.read(MAX_BYTES + 1)
+        finally:
+            upload.close()  # a large upload is a temporary file
     else:
         form.calendar.errors.append(gettext("Choose a calendar file."))
         return _render(organisation, form, 422)
@@ -112,6 +119,11 @@ def import_calendar(slug: str):
         return _render(organisation, form, 422)
     if plan.unmatched_locations and not form.carried.data:
         form.carried.data = _pack(data)
+        if len(form.carried.data) > CARRIED_MAX:
+            form.calendar.errors.append(
+                gettext("The file is too large to import with venues to choose; split it.")
+            )
+            return _render(organisation, form, 422)
         venues.sort(key=lambda venue: (venue.display_name().casefold(), venue.slug))
         return _render(organisation, form, places=plan.unmatched_locations, venues=venues)
     apply_plan(plan, current_user)
