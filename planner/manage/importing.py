@@ -96,36 +96,16 @@ def import_calendar(slug: str):
     form = ImportForm()
     if not form.validate_on_submit():
         return _render(organisation, form, 400 if request.method == "POST" else 200)
-    if form.carried.data:
-        data = _unpack(form.carried.data)
-        if data is None:
-            form.calendar.errors.append(gettext("The file could not be read again; choose it."))
-            return _render(organisation, form, 422)
-    elif form.calendar.data:
-        upload = form.calendar.data
-        try:
-            data = upload.read(MAX_BYTES + 1)
-        finally:
-            upload.close()  # a large upload is a temporary file
-    else:
-        form.calendar.errors.append(gettext("Choose a calendar file."))
-        return _render(organisation, form, 422)
     venues = list(db.session.execute(select(Venue)).scalars())
     lang = form.lang.data if form.lang.data in LANGUAGES else "en"
     try:
+        data = _file(form)
         plan = plan_import(organisation, data, lang=lang, choices=_choices(venues))
-    except UnreadableCalendar as error:
+        if plan.unmatched_locations and not form.carried.data:
+            return _choose_venues(organisation, form, plan, data, venues)
+    except (Refused, UnreadableCalendar) as error:
         form.calendar.errors.append(error.message)
         return _render(organisation, form, 422)
-    if plan.unmatched_locations and not form.carried.data:
-        form.carried.data = _pack(data)
-        if len(form.carried.data) > CARRIED_MAX:
-            form.calendar.errors.append(
-                gettext("The file is too large to import with venues to choose; split it.")
-            )
-            return _render(organisation, form, 422)
-        venues.sort(key=lambda venue: (venue.display_name().casefold(), venue.slug))
-        return _render(organisation, form, places=plan.unmatched_locations, venues=venues)
     apply_plan(plan, current_user)
     return _render(
         organisation,
@@ -138,3 +118,34 @@ def import_calendar(slug: str):
             (_l("Skipped"), rows(plan, SKIP)),
         ],
     )
+
+
+class Refused(Exception):
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def _file(form: ImportForm) -> bytes:
+    """The uploaded file, or the one carried from the step that asked for venues."""
+    if form.carried.data:
+        data = _unpack(form.carried.data)
+        if data is None:
+            raise Refused(gettext("The file could not be read again; choose it."))
+        return data
+    if not form.calendar.data:
+        raise Refused(gettext("Choose a calendar file."))
+    upload = form.calendar.data
+    try:
+        return upload.read(MAX_BYTES + 1)
+    finally:
+        upload.close()  # a large upload is a temporary file
+
+
+def _choose_venues(organisation, form: ImportForm, plan, data: bytes, venues: list[Venue]):
+    """The step that asks for a venue per unmatched place; nothing is written yet."""
+    form.carried.data = _pack(data)
+    if len(form.carried.data) > CARRIED_MAX:
+        raise Refused(gettext("The file is too large to import with venues to choose; split it."))
+    venues.sort(key=lambda venue: (venue.display_name().casefold(), venue.slug))
+    return _render(organisation, form, places=plan.unmatched_locations, venues=venues)
