@@ -266,11 +266,24 @@ HOSTILE_FILES = {
         ics(*(vevent(f"{n}@x", "Event", f"DTSTART:{stamp(day_at(5, 9))}Z") for n in range(501))),
         "more than 500 events",
     ),
-    "endless series": (
+    "too many dates": (
+        ics(
+            *(
+                vevent(f"d{n}@x", "Daily", f"DTSTART:{stamp(day_at(1, 9))}Z", "RRULE:FREQ=DAILY")
+                for n in range(3)
+            )
+        ),
+        "more than 1000 events in the coming twelve months",
+    ),
+    "every second": (
         ics(
             vevent("s@x", "Every second", f"DTSTART:{stamp(day_at(5, 9))}Z", "RRULE:FREQ=SECONDLY")
         ),
-        "more than 1000 events",
+        "repeats more often than once a day",
+    ),
+    "every day for centuries": (
+        ics(vevent("c@x", "Since 1700", "DTSTART:17000101T090000Z", "RRULE:FREQ=DAILY")),
+        "begin too long ago",
     ),
     "broken line": (ics(vevent("b@x", "Broken", "THIS IS NOT A PROPERTY")), "Line 7"),
     "unknown zone": (
@@ -301,6 +314,25 @@ def test_a_bad_file_is_refused_with_a_reason_and_nothing_is_written(museum, name
         plan_import(organisation, data)
     assert reason in str(refused.value.message)
     assert count(Event) == events and count(ImportedEvent) == 0
+
+
+def test_a_rule_that_never_gives_a_date_is_left_out_at_once(museum):
+    organisation, _, _ = museum
+    never = ics(
+        vevent(
+            "feb30@x",
+            "30 February",
+            "DTSTART:20000101T090000Z",
+            "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+        ),
+        vevent("old@x", "Ended long ago", "DTSTART:19500101T090000Z", "RRULE:FREQ=DAILY;COUNT=10"),
+    )
+    plan = plan_import(organisation, never)
+    assert plan.items == []
+    assert [(title, str(reason)) for title, reason in plan.left_out] == [
+        ("30 February", "Its repeat rule never gives a date."),
+        ("Ended long ago", "It has no date in the coming twelve months."),
+    ]
 
 
 def test_round_trip_through_the_planners_own_feed(client, museum):

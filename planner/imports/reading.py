@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from planner.countries import validate_timezone
 from planner.db import ValidationError
+from planner.imports.rules import RuleRefused, check_rules, never_occurs
 from planner.text import multi_line, one_line
 
 MAX_BYTES = 1_000_000
@@ -182,6 +183,19 @@ def _occurrence(component, zone: ZoneInfo, recurring: bool) -> Occurrence:
     )
 
 
+def _ends_before_start(component) -> bool:
+    end = component.get("DTEND")
+    if end is None:
+        return False
+    start, finish = component.get("DTSTART").dt, end.dt
+    if isinstance(start, datetime) != isinstance(finish, datetime):
+        return False
+    try:
+        return finish < start
+    except TypeError:  # a floating time against a zoned one: left to the library
+        return False
+
+
 def _usable(calendar: icalendar.Calendar, reading: Reading) -> dict[str, str]:
     """Drop entries without a UID or a start (reported); the titles of the rest, by UID."""
     titles: dict[str, str] = {}
@@ -194,6 +208,10 @@ def _usable(calendar: icalendar.Calendar, reading: Reading) -> dict[str, str]:
             reason = _l("It has no UID, so a later import could not find it again.")
         elif component.get("DTSTART") is None:
             reason = _l("It has no start time.")
+        elif _ends_before_start(component):
+            reason = _l("It ends before it starts.")
+        elif never_occurs(component):
+            reason = _l("Its repeat rule never gives a date.")
         if reason is not None:
             calendar.subcomponents.remove(component)
             reading.left_out.append((title, reason))
@@ -213,6 +231,10 @@ def read_calendar(data: bytes, *, zone: ZoneInfo, now: datetime) -> Reading:
             _l("The file holds more than %(max)d events; import it in parts.", max=MAX_EVENTS)
         )
     _check_zones(calendar)
+    try:
+        check_rules(calendar.walk("VEVENT"), now.date())
+    except RuleRefused as error:
+        raise UnreadableCalendar(error.message) from None
     reading = Reading()
     titles = _usable(calendar, reading)
     recurring = {
@@ -228,6 +250,8 @@ def read_calendar(data: bytes, *, zone: ZoneInfo, now: datetime) -> Reading:
             occurrence = _occurrence(component, zone, uid in recurring)
             if occurrence.starts_at > now + WINDOW:
                 break
+            if occurrence.starts_at < now:
+                continue  # under way already: not one of the coming dates
             if len(reading.occurrences) >= MAX_OCCURRENCES:
                 raise UnreadableCalendar(
                     _l(
