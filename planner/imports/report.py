@@ -33,7 +33,8 @@ def rows(plan: Plan, action: str) -> list[Row]:
         Row(
             title=item.occurrence.title or "—",
             when=_when(plan, item),
-            location=item.occurrence.location,
+            # Where the event is now (the venue matched or chosen), else what the file says.
+            location=item.event.venue.display_name() if item.event else item.occurrence.location,
             reason=item.reason,
             slug=item.event.slug if item.event is not None else None,
         )
