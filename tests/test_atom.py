@@ -180,3 +180,13 @@ def test_pages_advertise_the_feed_with_their_filter_and_language(client, upcomin
         "http://localhost/events.atom?organisation=helsinki-86&lang=lt"
     ]
     assert alternates("/events") == ["http://localhost/events.atom?lang=lt"]
+
+
+def test_a_change_to_the_venue_moves_the_entrys_updated(client, upcoming):
+    event, _ = upcoming
+    before = parse(client.get("/events.atom").data).entries[0].updated
+    event.venue.name = {"en": "Freedom Monument (Riga)"}
+    db.session.commit()
+    after = parse(client.get("/events.atom").data).entries[0]
+    assert after.updated > before
+    assert "Freedom Monument (Riga)" in after.summary

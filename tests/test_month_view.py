@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from lxml import html
@@ -184,3 +184,17 @@ def test_the_month_fits_a_phone_and_a_desktop(live_server, page, june, width, la
         assert display == "table-cell"
         assert page.get_by_role("columnheader", name="Mon", exact=True).is_visible()
     assert page.get_by_role("link", name="Candle vigil").is_visible()
+
+
+def test_an_event_over_several_days_is_on_each_of_them(client, june):
+    make_event(
+        title={"en": "Exhibition of letters"},
+        starts_at=datetime(2091, 6, 27, 7, tzinfo=UTC),  # 10:00 in Riga
+        duration=timedelta(days=2, hours=8),
+    )
+    days = cells(client.get(month_url(2091, 6)).data)
+    assert "10:00 Exhibition of letters" in days["2091-06-27"]
+    for day in ("2091-06-28", "2091-06-29"):
+        assert "Exhibition of letters" in days[day]
+        assert "10:00" not in days[day]
+    assert "Exhibition of letters" not in days["2091-06-30"]
