@@ -106,6 +106,8 @@ def test_previous_and_next_keep_the_filters_across_the_year_boundary(client, jun
     assert following == "/events/calendar/2092/1?country=LV&q=vigil"
     january = html.fromstring(client.get(month_url(2092, 1)).data)
     assert january.xpath('//a[@rel="prev"]/@href') == ["/events/calendar/2091/12"]
+    latvian = html.fromstring(client.get(month_url(2092, 1, "lang=lv")).data)
+    assert latvian.xpath('//a[@rel="next"]/@href') == ["/events/calendar/2092/2?lang=lv"]
 
 
 @pytest.mark.parametrize(

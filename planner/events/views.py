@@ -18,7 +18,7 @@ from planner.events.queries import past_events, public_events, upcoming_events
 from planner.events.schema_org import event_json_ld
 from planner.extensions import db
 from planner.formatting import month_caption, weekday_names
-from planner.i18n import current_language
+from planner.i18n import LANGUAGES, current_language
 from planner.organisations.models import Organisation
 from planner.pagination import paginate
 from planner.public.links import feed_url, google_calendar_url, outlook_calendar_url
@@ -91,11 +91,14 @@ def month(year: int, month: int):
     filters = EventFilters.from_args(request.args)
     grid = month_grid(year, month, filters)
     keep = {name: value for name, value in filters.raw.items() if name != "when"}
+    # The links to other months keep the filters, and a language given in the address.
+    nav = keep | ({"lang": request.args["lang"]} if request.args.get("lang") in LANGUAGES else {})
     return render_template(
         "events/month.html",
         grid=grid,
         filters=filters,
         keep=keep,
+        nav=nav,
         caption=month_caption(grid.first),
         weekdays=weekday_names(),
         today=now_utc().date(),
