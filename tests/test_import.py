@@ -316,6 +316,24 @@ def test_a_bad_file_is_refused_with_a_reason_and_nothing_is_written(museum, name
     assert count(Event) == events and count(ImportedEvent) == 0
 
 
+def test_folded_lines_and_unicode_line_separators_are_text(museum):
+    organisation, _, _ = museum
+    folded = ics(
+        vevent(
+            "folded@x",
+            "A long title that a calendar app folded\r\n  onto a second line",
+            f"DTSTART:{stamp(day_at(6, 9))}Z",
+            "DESCRIPTION:First part\u2028second part",
+        )
+    )
+    (item,) = plan_import(organisation, folded).items
+    assert item.occurrence.title == "A long title that a calendar app folded onto a second line"
+    broken = folded.replace(b"END:VEVENT", b"NOT A LINE\r\nEND:VEVENT")
+    with pytest.raises(UnreadableCalendar) as refused:
+        plan_import(organisation, broken)
+    assert str(refused.value.message) == "Line 10 of the file is not an iCalendar line."
+
+
 def test_a_rule_that_never_gives_a_date_is_left_out_at_once(museum):
     organisation, _, _ = museum
     never = ics(

@@ -33,7 +33,7 @@ TITLE_LENGTH = 300
 # C0 and C1 control characters other than tab and line breaks: no calendar app writes them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_FOLD = re.compile(r"\r?\n[ \t]")
+_LINE_END = re.compile(r"\r?\n")
 _CONTENT_LINE = re.compile(r"[A-Za-z0-9-]+(;[^\r\n]*?)?:")
 _TIME_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 
@@ -90,20 +90,32 @@ def _text(data: bytes) -> str:
         raise UnreadableCalendar(
             _l("The file holds control characters, which no calendar app writes.")
         )
-    for number, line in enumerate(_FOLD.sub("", text).splitlines(), start=1):
-        if len(line) > MAX_LINE:
+    _check_lines(text)
+    return text
+
+
+def _check_lines(text: str) -> None:
+    """Every content line (folded lines joined) is NAME[;PARAMS]:VALUE and not too long; the
+    message names the line as an editor numbers it."""
+    started, length = 0, 0
+    # Split on CRLF or LF only: U+2028 and the like are text within a line.
+    for number, line in enumerate(_LINE_END.split(text), start=1):
+        if line[:1] in (" ", "\t") and started:
+            length += len(line) - 1
+        else:
+            if line.strip() and not _CONTENT_LINE.match(line):
+                raise UnreadableCalendar(
+                    _l("Line %(line)d of the file is not an iCalendar line.", line=number)
+                )
+            started, length = number, len(line)
+        if length > MAX_LINE:
             raise UnreadableCalendar(
                 _l(
                     "Line %(line)d of the file is longer than %(max)d characters.",
-                    line=number,
+                    line=started,
                     max=MAX_LINE,
                 )
             )
-        if line.strip() and not _CONTENT_LINE.match(line):
-            raise UnreadableCalendar(
-                _l("Line %(line)d of the file is not an iCalendar line.", line=number)
-            )
-    return text
 
 
 def _parse(text: str) -> icalendar.Calendar:
