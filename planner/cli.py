@@ -122,7 +122,7 @@ def users_grant(email: str, organisation_slug: str, role: str) -> None:
 
 
 @events_cli.command("import")
-@click.argument("path", metavar="FILE")
+@click.argument("path", metavar="FILE", required=False, default="")
 @click.option("--organisation", "organisation_slug", default="", help="The organisation's slug.")
 @click.option("--lang", default="en", help="The language of the file's text (en, et, lv, lt).")
 @click.option("--venue", "venue_slug", default="", help="The venue for places that match none.")
@@ -136,6 +136,8 @@ def events_import(path: str, organisation_slug: str, lang: str, venue_slug: str)
     from planner.organisations.models import Organisation
     from planner.venues.models import Venue
 
+    if not path:
+        _fail("name the calendar file: flask events import FILE --organisation SLUG")
     if not organisation_slug:
         _fail("name the organisation with --organisation SLUG")
     if lang not in LANGUAGES:

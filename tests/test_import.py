@@ -425,6 +425,14 @@ def test_the_command_line_refuses_bad_arguments(runner, museum, tmp_path, args, 
     assert count(Event) == 0
 
 
+def test_the_command_line_asks_for_the_file(runner, museum):
+    result = runner.invoke(args=["events", "import", "--organisation", "museum"])
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines() == [
+        "Error: name the calendar file: flask events import FILE --organisation SLUG"
+    ]
+
+
 def test_the_command_line_refuses_a_bad_file(runner, museum, tmp_path):
     missing = runner.invoke(
         args=["events", "import", str(tmp_path / "none.ics"), "--organisation", "museum"]
