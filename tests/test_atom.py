@@ -165,6 +165,10 @@ def test_pages_advertise_the_feed_with_their_filter_and_language(client, upcomin
         return page.xpath('//link[@rel="alternate"][@type="application/atom+xml"]/@href')
 
     assert alternates("/") == ["http://localhost/events.atom"]
+    listing = etree.HTML(client.get("/events?q=vigil").data)
+    assert listing.xpath('//p[@class="feed-reader"]/a/@href') == [
+        "http://localhost/events.atom?q=vigil"
+    ]
     assert alternates("/events?country=LV") == ["http://localhost/events.atom?country=LV"]
     assert alternates("/organisations/helsinki-86") == [
         "http://localhost/events.atom?organisation=helsinki-86"
