@@ -383,6 +383,10 @@ def test_round_trip_through_the_planners_own_feed(client, museum):
         assert copy.venue == original.venue
         assert copy.uid != original.uid and copy.status == EventStatus.DRAFT
     assert len(plan.of("create")) == 2
+    # Same venue, same time as the published originals: made, with the clash said.
+    assert {str(item.reason) for item in plan.of("create")} == {
+        "Another event is planned at this venue then; check before publishing."
+    }
     # Into the organisation the feed came from, nothing is copied.
     own = plan_import(organisation, feed)
     assert {str(item.reason) for item in own.items} == {

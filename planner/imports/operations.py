@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from planner.countries import country_zone
 from planner.db import ValidationError, now_utc
+from planner.events.lifecycle import find_clashes
 from planner.events.models import Event, EventKind, EventOrganisation
 from planner.events.operations import edit_event, plan_event
 from planner.extensions import db
@@ -148,11 +149,19 @@ def _item(plan: Plan, occurrence: Occurrence, context: dict) -> Item:
             venue = context["fallback"]
         if venue is None:
             return Item(occurrence, NEEDS_VENUE, _l("Its place matches no venue; choose one."))
-        return Item(occurrence, CREATE, venue=venue)
+        return Item(occurrence, CREATE, _clash_note(venue, occurrence), venue=venue)
     changes = _changes(event, occurrence, lang, venue)
     if not changes:
         return Item(occurrence, UNCHANGED, _l("Unchanged since the last import."), event=event)
-    return Item(occurrence, UPDATE, event=event, venue=venue, changes=changes)
+    note = _clash_note(venue or event.venue, occurrence, event)
+    return Item(occurrence, UPDATE, note, event=event, venue=venue, changes=changes)
+
+
+def _clash_note(venue: Venue, occurrence: Occurrence, event: Event | None = None) -> Any:
+    """A warning when a published event holds the venue at that time (as planning warns)."""
+    if find_clashes(venue, occurrence.starts_at, occurrence.ends_at, event):
+        return _l("Another event is planned at this venue then; check before publishing.")
+    return ""
 
 
 def plan_import(
@@ -195,6 +204,9 @@ def _create(plan: Plan, item: Item, actor: Any) -> Event:
         ends_at=occurrence.ends_at,
         organisations=[plan.organisation],
         actor=actor,
+        # A draft may share a time with a published event; the clash is in the report, and
+        # publishing asks about it again.
+        clash_acknowledged=True,
     )
     db.session.add(
         ImportedEvent(
@@ -217,7 +229,7 @@ def apply_plan(plan: Plan, actor: Any) -> Plan:
                 if item.action == CREATE:
                     item.event = _create(plan, item, actor)
                 else:
-                    edit_event(item.event, actor, **item.changes)
+                    edit_event(item.event, actor, clash_acknowledged=True, **item.changes)
                 db.session.flush()
         except ValidationError as error:
             item.action, item.reason = SKIP, error.message

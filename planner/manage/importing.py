@@ -26,7 +26,7 @@ from planner.i18n import LANGUAGES
 from planner.imports.operations import CREATE, SKIP, UNCHANGED, UPDATE, apply_plan, plan_import
 from planner.imports.reading import MAX_BYTES, UnreadableCalendar
 from planner.imports.report import rows, summary
-from planner.manage.views import bp
+from planner.manage import bp
 from planner.organisations.models import Organisation
 from planner.venues.models import Venue
 from planner.web import one_by_slug_or_404
