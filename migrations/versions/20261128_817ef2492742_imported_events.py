@@ -1,7 +1,7 @@
 """imported events: which event an imported calendar entry became, per organisation
 
 Revision ID: 817ef2492742
-Revises: 5b1e0c7a9d21
+Revises: 5e5510a7b0e1
 Create Date: 2026-11-28 19:01:20.026993
 
 """
@@ -13,7 +13,7 @@ import planner.db
 
 # revision identifiers, used by Alembic.
 revision = "817ef2492742"
-down_revision = "5b1e0c7a9d21"
+down_revision = "5e5510a7b0e1"
 branch_labels = None
 depends_on = None
 

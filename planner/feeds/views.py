@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from planner.commemorations.models import Commemoration
 from planner.countries import country_name, is_country
-from planner.dataversion import current_version
+from planner.dataversion import current_state
 from planner.db import now_utc
 from planner.errors import BadParameter
 from planner.events.filters import FILTER_NAMES, EventFilters
@@ -75,13 +75,14 @@ def _serve(
     """Answer with the feed: from the cache when the data has not changed, conditional on
     If-None-Match / If-Modified-Since."""
     lang = _feed_language()
-    version, changed_at = current_version()
+    version, changed_at, epoch = current_state()
     today = now_utc().date()
     key = feed_key(
         endpoint=request.endpoint or "",
         args={**args, **{f"path:{k}": str(v) for k, v in (request.view_args or {}).items()}},
         lang=lang,
         version=version,
+        epoch=epoch,
         today=today,
         base_url=site_root(),
         past_days=_past_days(),
@@ -309,7 +310,7 @@ def atom():
             self_url=_with_query("/events.atom", page_args | _lang_arg(lang)),
             page_url=_with_query("/events", page_args | _lang_arg(lang)),
             lang=lang,
-            fallback_updated=current_version()[1],
+            fallback_updated=current_state()[1],
             site_name=_site(),
             site_url=site_root() + "/",
         )

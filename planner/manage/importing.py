@@ -15,7 +15,6 @@ from flask import abort, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import HiddenField, SelectChoice, SelectField
@@ -26,6 +25,7 @@ from planner.i18n import LANGUAGES
 from planner.imports.operations import CREATE, SKIP, UNCHANGED, UPDATE, apply_plan, plan_import
 from planner.imports.reading import MAX_BYTES, UnreadableCalendar
 from planner.imports.report import rows, summary
+from planner.inputs import PlannerForm
 from planner.manage import bp
 from planner.organisations.models import Organisation
 from planner.venues.models import Venue
@@ -42,7 +42,7 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PlannerForm):
     calendar = FileField(
         _l("Calendar file (.ics)"),
         description=_l("Exported from Google Calendar, Outlook, Apple Calendar or another app."),
