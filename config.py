@@ -60,6 +60,8 @@ class Config:
     CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 1000)
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "planner:")
     EVENTS_PER_PAGE = 20
+    # The largest request body: a calendar file to import (1 MB) with room to spare.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
 
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True

@@ -7,6 +7,7 @@ from planner.dataversion import DataVersion
 from planner.events.models import Event, EventKind, EventOrganisation, EventStatus, HostRole
 from planner.feeds.fragments import FeedFragment
 from planner.feeds.storage import StoredFeed
+from planner.imports.models import ImportedEvent
 from planner.organisations.models import Membership, Organisation, Role
 from planner.venues.models import Venue
 
@@ -20,6 +21,7 @@ __all__ = [
     "EventStatus",
     "FeedFragment",
     "HostRole",
+    "ImportedEvent",
     "Invitation",
     "Membership",
     "Organisation",

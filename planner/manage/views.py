@@ -6,7 +6,7 @@ from flask import render_template
 from flask_login import current_user
 
 from planner.events.dashboard import build_dashboard
-from planner.manage import activity, bp, events, lifecycle  # noqa: F401  (their routes)
+from planner.manage import activity, bp, events, importing, lifecycle  # noqa: F401  (their routes)
 
 __all__ = ["bp"]
 
