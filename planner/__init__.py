@@ -80,8 +80,10 @@ def register_blueprints(app: Flask) -> None:
     from planner.events.views import bp as events_bp
     from planner.feeds.views import bp as feeds_bp
     from planner.manage.views import bp as manage_bp
+    from planner.moderation.views import bp as moderation_bp
     from planner.organisations.views import bp as organisations_bp
     from planner.public.views import bp as public_bp
+    from planner.submissions.views import bp as submissions_bp
     from planner.venues.views import bp as venues_bp
 
     app.register_blueprint(public_bp)
@@ -93,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(submissions_bp)
     app.register_blueprint(embed_bp)
     app.register_blueprint(api_bp)
 

@@ -6,6 +6,7 @@ from planner.commemorations.models import Commemoration
 from planner.dataversion import DataVersion
 from planner.events.models import Event, EventKind, EventOrganisation, EventStatus, HostRole
 from planner.organisations.models import Membership, Organisation, Role
+from planner.submissions.models import Moderator, Submission
 from planner.venues.models import Venue
 
 __all__ = [
@@ -19,8 +20,10 @@ __all__ = [
     "HostRole",
     "Invitation",
     "Membership",
+    "Moderator",
     "Organisation",
     "Role",
+    "Submission",
     "User",
     "Venue",
 ]

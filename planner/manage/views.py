@@ -54,6 +54,7 @@ from planner.extensions import db, login_manager
 from planner.manage.forms import ActionForm, CancelForm, EventForm, PostponeForm
 from planner.organisations.models import Organisation
 from planner.pagination import paginate
+from planner.submissions.queries import is_moderator, waiting_count
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
 
@@ -132,7 +133,12 @@ def stale_message(error: StaleEditError, event: Event) -> str:
 
 @bp.get("/")
 def dashboard():
-    return render_template("manage/dashboard.html", board=build_dashboard(current_user))
+    return render_template(
+        "manage/dashboard.html",
+        board=build_dashboard(current_user),
+        # None for a user who moderates nothing: the dashboard then says nothing about them.
+        waiting_submissions=waiting_count(current_user) if is_moderator(current_user) else None,
+    )
 
 
 # Planning and editing --------------------------------------------------------------------
