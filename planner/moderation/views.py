@@ -17,8 +17,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from planner.accounts.models import User
 from planner.accounts.permissions import is_admin
 from planner.audit.presentation import local_moment
+from planner.countries import country_name
 from planner.db import ValidationError
 from planner.extensions import db, login_manager
+from planner.i18n import current_language
 from planner.moderation.forms import ApproveForm, ModeratorForm, RejectForm, ReturnForm
 from planner.organisations.models import normalise_email
 from planner.submissions import operations
@@ -255,9 +257,9 @@ def moderator_list():
         return _render_moderators(form, 422)
     flash(
         gettext(
-            "%(name)s now moderates proposals from %(country)s.",
+            "Moderator named: %(name)s, %(country)s.",
             name=user.name,
-            country=moderator.country,
+            country=country_name(moderator.country, current_language()),
         ),
         "success",
     )
@@ -274,7 +276,9 @@ def remove_moderator(moderator_id: int):
     operations.remove_moderator(current_user, moderator)
     flash(
         gettext(
-            "%(name)s no longer moderates proposals from %(country)s.", name=name, country=country
+            "Moderator removed: %(name)s, %(country)s.",
+            name=name,
+            country=country_name(country, current_language()),
         ),
         "success",
     )
