@@ -231,6 +231,8 @@ class SubmissionForm(FlaskForm):
         venue = self._chosen(Venue, self.venue.data)
         if venue is not None:
             return venue, venue.country
+        if self.venue.errors:
+            return None, None
         ok = True
         if not self.venue_name.data:
             ok = self._fail(
@@ -239,21 +241,20 @@ class SubmissionForm(FlaskForm):
             )
         if not self.venue_city.data:
             ok = self._fail(self.venue_city, gettext("Give the town or city."))
-        if not is_country(self.venue_country.data):
+        if not is_country(self.venue_country.data) and not self.venue_country.errors:
             ok = self._fail(self.venue_country, gettext("Choose the country."))
         return None, (self.venue_country.data if ok else None)
 
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
+        # Every mistake is shown at once: the place is checked even when other fields failed.
+        ok = super().validate(extra_validators)
+        venue, country = self._place()
+        if not ok or country is None:
             return False
-        ok = True
         try:
             email = normalise_email(self.contact_email.data, "contact_email", required=True)
         except ValidationError:
             ok = self._fail(self.contact_email, gettext("This is not a valid e-mail address."))
-        venue, country = self._place()
-        if country is None:
-            return False
         zone = venue.timezone if venue is not None else default_timezone(country)
         try:
             starts_at, ends_at = local_instants(
