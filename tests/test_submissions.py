@@ -155,7 +155,13 @@ def test_a_parish_without_an_account_proposes_a_vigil_and_a_moderator_publishes_
     event_actions = db.session.execute(
         select(AuditEntry.action).where(AuditEntry.event_id == event.id).order_by(AuditEntry.id)
     ).scalars()
-    assert list(event_actions) == ["created", "published", "approved"]
+    assert list(event_actions) == ["created", "published"]
+    approval = db.session.execute(
+        select(AuditEntry).where(AuditEntry.action == "approved")
+    ).scalar_one()
+    assert approval.user_id == people["lv"].id
+    assert approval.changes["event"] == [None, event.slug]
+    assert approval.changes["organisation"] == [None, group.slug]
 
 
 def test_returned_with_a_message_the_submitter_corrects_and_sends_again(app, client, people):
@@ -461,3 +467,48 @@ def test_the_submitter_is_mailed_in_their_language_when_mail_is_configured(
     to, subject, body = sent[-1]
     assert "Lūdzu, norādiet adresi." in body
     assert subject != "Your proposal to Remembrance Planner needs a correction"  # Latvian
+
+
+def test_a_venue_in_another_zone_of_the_country_keeps_the_clock_time(app, client, people):
+    # Proposed in the United States: read in New York time, matched to a venue in Chicago.
+    make_venue(
+        slug="chicago-memorial",
+        name={"en": "Baltic Memorial"},
+        address="1 Lake Shore Drive",
+        city="Chicago",
+        country="US",
+        timezone="America/Chicago",
+        latitude=None,
+        longitude=None,
+    )
+    submit_ok(
+        client,
+        language="en",
+        venue_name="Baltic Memorial",
+        venue_address="",
+        venue_city="Chicago",
+        venue_country="US",
+    )
+    submission = only_submission()
+    assert submission.timezone == "America/New_York"
+    admin = as_user(app, people["admin"])
+    response = decide(admin, submission, "approve", organisation="", venue="chicago-memorial")
+    assert response.status_code == 303
+    event = only_submission().event
+    assert event.timezone == "America/Chicago"
+    assert event.local_start.time() == time(19, 0) and event.local_start.date() == next_june_14()
+
+
+def test_a_chosen_venue_deleted_later_leaves_the_proposal_readable(app, client, people):
+    from planner.admin.operations import delete
+
+    museum = make_venue(
+        slug="small-museum", name={"en": "Small Museum"}, address="Rīgas iela 1", city="Cēsis"
+    )
+    token = submit_ok(client, venue=museum.slug, venue_name="", venue_city="", venue_country="")
+    delete(museum, people["admin"])
+    db.session.commit()
+    submission = only_submission()
+    assert submission.venue is None
+    assert submission.venue_line == "Small Museum, Rīgas iela 1, Cēsis"
+    assert "Small Museum" in client.get(f"/submit/{token}").get_data(as_text=True)

@@ -201,10 +201,11 @@ class SubmissionForm(FlaskForm):
         self.kind.data = submission.kind.value
         self.commemoration.data = submission.commemoration.slug if submission.commemoration else ""
         self.venue.data = submission.venue.slug if submission.venue else NEW_VENUE
-        self.venue_name.data = submission.venue_name
-        self.venue_address.data = submission.venue_address
-        self.venue_city.data = submission.venue_city
-        self.venue_country.data = submission.country if submission.venue is None else ""
+        if submission.venue is None:
+            self.venue_name.data = submission.venue_name
+            self.venue_address.data = submission.venue_address
+            self.venue_city.data = submission.venue_city
+            self.venue_country.data = submission.country
         start, end = submission.local_start, submission.local_end
         self.day.data = start.date()
         self.start_time.data = start.time().replace(tzinfo=None)

@@ -9,6 +9,7 @@ an organiser's plan (UID, SEQUENCE and audit included).
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -20,11 +21,15 @@ from planner.countries import normalise_country
 from planner.db import ValidationError, now_utc
 from planner.events.models import Event
 from planner.events.operations import plan_event, publish
+from planner.events.planning import local_instants
 from planner.extensions import db
 from planner.organisations.models import Organisation
 from planner.slugs import make_slug
 from planner.submissions.models import (
+    ADDRESS_MAX,
+    CITY_MAX,
     MESSAGE_MAX,
+    NAME_MAX,
     Moderator,
     Submission,
     SubmissionStatus,
@@ -99,6 +104,16 @@ def _assign(submission: Submission, values: dict[str, Any]) -> None:
     unknown = set(values) - set(SUBMITTED_FIELDS)
     if unknown:
         raise ValueError(f"not a submission field: {', '.join(sorted(unknown))}")
+    venue = values.get("venue")
+    if venue is not None:
+        # The chosen venue is described too: should it be deleted, the proposal still says
+        # where the event is meant to be held.
+        values = {
+            **values,
+            "venue_name": venue.display_name(values.get("language"))[:NAME_MAX],
+            "venue_address": venue.address[:ADDRESS_MAX],
+            "venue_city": venue.city[:CITY_MAX],
+        }
     for key, value in values.items():
         setattr(submission, key, value)
 
@@ -262,8 +277,10 @@ def approve(
     planned and published through the organisers' operations.
     """
     _check(submission, expected_version, SubmissionStatus.PENDING)
+    place = submission.venue or venue
+    starts_at, ends_at = _held_at(submission, place)
     organisation = organisation or organisation_from(submission, actor)
-    place = submission.venue or venue or venue_from(submission, actor)
+    place = place or venue_from(submission, actor)
     description = {submission.language: submission.description} if submission.description else {}
     event = plan_event(
         title={submission.language: submission.title},
@@ -271,8 +288,8 @@ def approve(
         kind=submission.kind,
         commemoration=submission.commemoration,
         venue=place,
-        starts_at=submission.starts_at,
-        ends_at=submission.ends_at,
+        starts_at=starts_at,
+        ends_at=ends_at,
         organisations=[organisation],
         actor=actor,
     )
@@ -284,11 +301,29 @@ def approve(
         "approved",
         submission,
         actor,
-        {"status": ["pending", "approved"], "event": [None, event.slug]},
-        event_id=event.id,
-        organisation_id=organisation.id,
+        {
+            "status": ["pending", "approved"],
+            "event": [None, event.slug],
+            "organisation": [None, organisation.slug],
+            "venue": [None, place.slug],
+        },
     )
     return event
+
+
+def _held_at(submission: Submission, venue: Venue | None) -> tuple[datetime, datetime]:
+    """The submission's start and end at `venue`: the same clock time at the venue, should
+    its zone differ from the one the submitter's time was read in (a country with several)."""
+    if venue is None or venue.timezone == submission.timezone:
+        return submission.starts_at, submission.ends_at
+    start, end = submission.local_start, submission.local_end
+    return local_instants(
+        start.date(),
+        start.time().replace(tzinfo=None),
+        end.time().replace(tzinfo=None),
+        venue.timezone,
+        end.date(),
+    )
 
 
 # Moderators -------------------------------------------------------------------------------

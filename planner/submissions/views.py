@@ -92,7 +92,12 @@ def submit():
         mailed = notify_submitter(submission, "received", token)
         return redirect(url_for(".status", token=token, received=1, mailed=int(mailed)), 303)
     status = 422 if request.method == "POST" else 200
-    return render_template("submissions/submit.html", form=form), status
+    response = current_app.make_response(
+        (render_template("submissions/submit.html", form=form), status)
+    )
+    # The form carries the visitor's own CSRF token: no shared cache may keep it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _submission_or_404(token: str) -> Submission:
