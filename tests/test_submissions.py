@@ -147,6 +147,9 @@ def test_a_parish_without_an_account_proposes_a_vigil_and_a_moderator_publishes_
     assert start.astimezone(RIGA).time() == time(19, 0)
     assert str(vevents[0]["UID"]) == event.uid and int(vevents[0]["SEQUENCE"]) == 0
     assert "draudze@example.org" not in client.get("/calendar.ics").get_data(as_text=True)
+    for path in ("/events", "/embed/events", f"/events?q={title}", "/api/v1/events"):
+        shown = client.get(path).get_data(as_text=True)
+        assert title in shown and "draudze@example.org" not in shown, path
 
     # The submitter's private link shows it published, with the event's page.
     status = client.get(f"/submit/{token}").get_data(as_text=True)
