@@ -54,7 +54,8 @@ from planner.extensions import db, login_manager
 from planner.manage.forms import ActionForm, CancelForm, EventForm, PostponeForm
 from planner.organisations.models import Organisation
 from planner.pagination import paginate
-from planner.submissions.queries import is_moderator, waiting_count
+from planner.submissions.moderators import is_moderator
+from planner.submissions.queries import waiting_count
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
 

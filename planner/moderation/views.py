@@ -11,10 +11,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from planner.accounts.models import User
+from planner.accounts.operations import find_user_by_email
 from planner.accounts.permissions import is_admin
 from planner.audit.presentation import local_moment
 from planner.countries import country_name
@@ -22,18 +21,12 @@ from planner.db import ValidationError
 from planner.extensions import db, login_manager
 from planner.i18n import current_language
 from planner.moderation.forms import ApproveForm, ModeratorForm, RejectForm, ReturnForm
-from planner.organisations.models import normalise_email
+from planner.submissions import moderators as moderator_roles
 from planner.submissions import operations
 from planner.submissions.mail import notify_submitter
 from planner.submissions.models import Moderator, Submission, SubmissionStatus
-from planner.submissions.queries import (
-    can_moderate,
-    clashes_with,
-    is_moderator,
-    moderators,
-    queue,
-    submission_trail,
-)
+from planner.submissions.moderators import can_moderate, is_moderator, moderators
+from planner.submissions.queries import clashes_with, queue, submission_trail
 
 bp = Blueprint("moderation", __name__, url_prefix="/manage/moderation")
 
@@ -236,22 +229,14 @@ def moderator_list():
     form = ModeratorForm.build()
     if not form.validate_on_submit():
         return _render_moderators(form, 422 if request.method == "POST" else 200)
-    try:
-        email = normalise_email(form.email.data, "email", required=True)
-    except ValidationError:
-        email = None
-    user = (
-        db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-        if email
-        else None
-    )
+    user = find_user_by_email(form.email.data)
     if user is None:
         form.email.errors = [
             gettext("There is no account with this address. Invite the person first.")
         ]
         return _render_moderators(form, 422)
     try:
-        moderator = operations.name_moderator(current_user, user, form.country.data)
+        moderator = moderator_roles.name_moderator(current_user, user, form.country.data)
     except ValidationError as error:
         form.email.errors = [str(error.message)]
         return _render_moderators(form, 422)
@@ -273,7 +258,7 @@ def remove_moderator(moderator_id: int):
     if moderator is None:
         abort(404)
     name, country = moderator.user.name, moderator.country
-    operations.remove_moderator(current_user, moderator)
+    moderator_roles.remove_moderator(current_user, moderator)
     flash(
         gettext(
             "Moderator removed: %(name)s, %(country)s.",

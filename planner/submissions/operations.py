@@ -15,9 +15,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from planner.accounts.models import User, hash_token
+from planner.accounts.models import hash_token
 from planner.audit.operations import record
-from planner.countries import normalise_country
 from planner.db import ValidationError, now_utc
 from planner.events.models import Event
 from planner.events.operations import plan_event, publish
@@ -30,7 +29,6 @@ from planner.submissions.models import (
     CITY_MAX,
     MESSAGE_MAX,
     NAME_MAX,
-    Moderator,
     Submission,
     SubmissionStatus,
 )
@@ -324,40 +322,3 @@ def _held_at(submission: Submission, venue: Venue | None) -> tuple[datetime, dat
         venue.timezone,
         end.date(),
     )
-
-
-# Moderators -------------------------------------------------------------------------------
-
-
-def name_moderator(actor: Any, user: User, country: str) -> Moderator:
-    """Let `user` moderate the submissions of `country` (an administrator's decision)."""
-    country = normalise_country(country)
-    existing = db.session.execute(
-        select(Moderator.id).where(Moderator.user_id == user.id, Moderator.country == country)
-    ).first()
-    if existing is not None:
-        raise ValidationError("email", _l("this person already moderates that country"))
-    moderator = Moderator(user=user, country=country, named_by_id=getattr(actor, "id", None))
-    db.session.add(moderator)
-    db.session.flush()
-    record(
-        "moderator_named",
-        moderator,
-        actor,
-        label=f"{user.email} ({moderator.country})",
-        changes={"moderator": [None, user.email], "country": [None, moderator.country]},
-    )
-    return moderator
-
-
-def remove_moderator(actor: Any, moderator: Moderator) -> None:
-    """End a moderator's role for one country."""
-    record(
-        "moderator_removed",
-        moderator,
-        actor,
-        label=f"{moderator.user.email} ({moderator.country})",
-        changes={"moderator": [moderator.user.email, None], "country": [moderator.country, None]},
-    )
-    db.session.delete(moderator)
-    db.session.flush()

@@ -1,4 +1,4 @@
-"""Who moderates which submissions, and the queues they see."""
+"""The queues moderators see, and what a decision needs to know."""
 
 from __future__ import annotations
 
@@ -7,34 +7,13 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
-from planner.accounts.permissions import is_admin
 from planner.audit.models import AuditEntry
 from planner.events.models import Event
 from planner.events.planning import find_clashes
 from planner.extensions import db
-from planner.submissions.models import Moderator, Submission, SubmissionStatus
+from planner.submissions.models import Submission, SubmissionStatus
+from planner.submissions.moderators import is_moderator, moderated_countries
 from planner.venues.models import Venue
-
-
-def moderated_countries(user: Any) -> frozenset[str] | None:
-    """The countries whose submissions the user moderates; None for an administrator (all)."""
-    if is_admin(user):
-        return None
-    if not getattr(user, "is_authenticated", False):
-        return frozenset()
-    rows = db.session.execute(select(Moderator.country).where(Moderator.user_id == user.id))
-    return frozenset(rows.scalars())
-
-
-def is_moderator(user: Any) -> bool:
-    """Whether the user moderates any country (administrators moderate every one)."""
-    countries = moderated_countries(user)
-    return countries is None or bool(countries)
-
-
-def can_moderate(user: Any, submission: Submission) -> bool:
-    countries = moderated_countries(user)
-    return countries is None or submission.country in countries
 
 
 def queue(user: Any, status: SubmissionStatus = SubmissionStatus.PENDING) -> Select:
@@ -57,16 +36,6 @@ def waiting_count(user: Any) -> int:
         return 0
     counted = queue(user).with_only_columns(func.count(Submission.id)).order_by(None)
     return db.session.execute(counted).scalar_one()
-
-
-def moderators() -> Select:
-    """Every moderator with their account, by country then address."""
-    return (
-        select(Moderator)
-        .join(Moderator.user)
-        .options(selectinload(Moderator.user))
-        .order_by(Moderator.country, Moderator.user_id)
-    )
 
 
 def submission_trail(submission: Submission) -> Select:
