@@ -138,19 +138,17 @@ def status(token: str):
             code = 422
     elif request.method == "POST":
         code = 409
-    return _private(
-        current_app.make_response(
-            (
-                render_template(
-                    "submissions/status.html",
-                    submission=submission,
-                    form=form,
-                    token=token,
-                    received=bool(request.args.get("received")),
-                    mailed=request.args.get("mailed") == "1",
-                    refused=code == 409,
-                ),
-                code,
-            )
-        )
+    return _status_page(submission, token, form, code)
+
+
+def _status_page(submission: Submission, token: str, form: SubmissionForm | None, code: int):
+    page = render_template(
+        "submissions/status.html",
+        submission=submission,
+        form=form,
+        token=token,
+        received=bool(request.args.get("received")),
+        mailed=request.args.get("mailed") == "1",
+        refused=code == 409,
     )
+    return _private(current_app.make_response((page, code)))
