@@ -275,6 +275,7 @@ def test_a_proposed_venue_is_matched_to_an_existing_one_of_the_same_name(app, cl
     latvia = as_user(app, people["lv"])
     page = latvia.get(f"/manage/moderation/{submission.id}").get_data(as_text=True)
     assert '<option selected value="st-johns-church-riga">' in page
+    assert "An existing venue has the same name and town" in page
     response = decide(latvia, submission, "approve", organisation="", venue="st-johns-church-riga")
     assert response.status_code == 303
     assert only_submission().event.venue.slug == "st-johns-church-riga"

@@ -25,6 +25,7 @@ from planner.submissions import moderators as moderator_roles
 from planner.submissions import operations
 from planner.submissions.mail import notify_submitter
 from planner.submissions.models import Moderator, Submission, SubmissionStatus
+from planner.submissions.operations import matching_venue
 from planner.submissions.moderators import can_moderate, is_moderator, moderators
 from planner.submissions.queries import clashes_with, queue, submission_trail
 
@@ -96,6 +97,7 @@ def _render(submission: Submission, status: int = 200, **forms: Any):
             clashes=forms.get("clashes", clashes_with(submission, venue)),
             must_confirm=forms.get("must_confirm", False),
             notice=forms.get("notice"),
+            matched=submission.proposes_venue and matching_venue(submission) is not None,
             trail=trail,
             local_moment=local_moment,
             moderation_action=lambda action: ACTION_LABELS.get(action, action),
