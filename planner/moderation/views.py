@@ -25,8 +25,8 @@ from planner.submissions import moderators as moderator_roles
 from planner.submissions import operations
 from planner.submissions.mail import notify_submitter
 from planner.submissions.models import Moderator, Submission, SubmissionStatus
-from planner.submissions.operations import matching_venue
 from planner.submissions.moderators import can_moderate, is_moderator, moderators
+from planner.submissions.operations import matching_venue
 from planner.submissions.queries import clashes_with, queue, submission_trail
 
 bp = Blueprint("moderation", __name__, url_prefix="/manage/moderation")
