@@ -220,8 +220,10 @@ def _reachable_paths(app) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
             continue
-        values = {argument: "x" for argument in rule.arguments}
-        path = rule.build(values)[1]
+        try:
+            path = rule.build({argument: "x" for argument in rule.arguments})[1]
+        except ValueError:  # a number in the path (<int:…>)
+            path = rule.build({argument: "1" for argument in rule.arguments})[1]
         paths.append((rule.endpoint, path))
     return paths
 
