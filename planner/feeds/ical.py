@@ -30,11 +30,12 @@ from planner.commemorations.models import Commemoration
 from planner.events.labels import kind_label
 from planner.events.models import Event, EventStatus, HostRole
 from planner.formatting import clock, long_date
+from planner.i18n import LANGUAGES
 from planner.text import markdown_to_text, multi_line, one_line
 from planner.urls import commemoration_url, event_url, organisation_url
 
 PRODID = "-//Remembrance Planner//Feeds 1.0//EN"
-FEED_LANGUAGES = ("en", "et", "lv", "lt")
+FEED_LANGUAGES = LANGUAGES  # a feed speaks every language of the service
 UID_DOMAIN = "remembrance-planner"
 
 # --- the calendar -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from planner.accounts.permissions import is_admin
 from planner.audit.presentation import local_moment
 from planner.countries import country_name
 from planner.db import ValidationError
+from planner.events.lifecycle import ClashError
 from planner.extensions import db, login_manager
 from planner.i18n import current_language
 from planner.moderation.forms import ApproveForm, ModeratorForm, RejectForm, ReturnForm
@@ -95,7 +96,6 @@ def _render(submission: Submission, status: int = 200, **forms: Any):
             reject_form=forms.get("reject_form")
             or RejectForm(formdata=None, data=data, prefix="reject"),
             clashes=forms.get("clashes", clashes_with(submission, venue)),
-            must_confirm=forms.get("must_confirm", False),
             notice=forms.get("notice"),
             matched=submission.proposes_venue and matching_venue(submission) is not None,
             trail=trail,
@@ -141,10 +141,6 @@ def approve(submission_id: int):
     form = ApproveForm.build(submission)
     if not form.validate_on_submit():
         return _render(submission, 422, approve_form=form)
-    venue = submission.venue or form.chosen_venue
-    clashing = clashes_with(submission, venue)
-    if clashing and not form.confirm_clash.data:
-        return _render(submission, 409, approve_form=form, clashes=clashing, must_confirm=True)
     try:
         event = operations.approve(
             submission,
@@ -152,7 +148,10 @@ def approve(submission_id: int):
             organisation=form.chosen_organisation,
             venue=form.chosen_venue,
             expected_version=form.version.data,
+            clash_acknowledged=bool(form.confirm_clash.data),
         )
+    except ClashError as clash:
+        return _render(submission, 409, approve_form=form, clashes=clash.clashes)
     except (operations.StaleSubmissionError, operations.DecisionError):
         return _stale(submission)
     except StaleDataError:

@@ -97,11 +97,8 @@ def register_link_helpers(app) -> None:
     def country_label(code: str) -> str:
         return country_name(code, current_language())
 
-    from planner.events.labels import kind_label
-
     app.jinja_env.globals.update(
         feed_url=feed_url,
         absolute_url=absolute_url,
         country_name=country_label,
-        kind_label=kind_label,
     )

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from planner.accounts.models import hash_token
 from planner.audit.operations import record
 from planner.db import ValidationError, now_utc
+from planner.events.lifecycle import check_clashes
 from planner.events.models import Event
 from planner.events.operations import plan_event, publish
 from planner.events.planning import local_instants
@@ -267,6 +268,7 @@ def approve(
     organisation: Organisation | None,
     venue: Venue | None,
     expected_version: int | None,
+    clash_acknowledged: bool = False,
 ) -> Event:
     """Publish a pending submission as an event.
 
@@ -277,6 +279,9 @@ def approve(
     _check(submission, expected_version, SubmissionStatus.PENDING)
     place = submission.venue or venue
     starts_at, ends_at = _held_at(submission, place)
+    if place is not None:
+        # The planning rule, checked before anything is created (a new venue has no events).
+        check_clashes(place, starts_at, ends_at, acknowledged=clash_acknowledged)
     organisation = organisation or organisation_from(submission, actor)
     place = place or venue_from(submission, actor)
     description = {submission.language: submission.description} if submission.description else {}
@@ -290,8 +295,9 @@ def approve(
         ends_at=ends_at,
         organisations=[organisation],
         actor=actor,
+        clash_acknowledged=clash_acknowledged,
     )
-    publish(event, actor)
+    publish(event, actor, clash_acknowledged=clash_acknowledged)
     _decide(submission, actor, SubmissionStatus.APPROVED, "")
     submission.event = event
     db.session.flush()

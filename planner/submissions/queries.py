@@ -8,8 +8,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from planner.audit.models import AuditEntry
+from planner.events.lifecycle import find_clashes
 from planner.events.models import Event
-from planner.events.planning import find_clashes
 from planner.extensions import db
 from planner.submissions.models import Submission, SubmissionStatus
 from planner.submissions.moderators import is_moderator, moderated_countries
