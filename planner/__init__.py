@@ -81,9 +81,10 @@ def register_audit_vocabularies(app: Flask) -> None:
     from planner.commemorations.trail import VOCABULARIES as commemorations
     from planner.events.trail import VOCABULARIES as events
     from planner.organisations.trail import VOCABULARIES as organisations
+    from planner.submissions.trail import VOCABULARIES as submissions
     from planner.venues.trail import VOCABULARIES as venues
 
-    for vocabularies in (events, accounts, organisations, venues, commemorations):
+    for vocabularies in (events, accounts, organisations, venues, commemorations, submissions):
         register_vocabularies(app, vocabularies)
 
 

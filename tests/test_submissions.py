@@ -191,6 +191,9 @@ def test_returned_with_a_message_the_submitter_corrects_and_sends_again(app, cli
     refused = client.post(f"/submit/{token}", data={"csrf_token": csrf(client), **corrected})
     assert refused.status_code == 409
     assert actions() == ["submitted", "returned", "resubmitted"]
+    history = latvia.get(f"/manage/moderation/{again.id}").get_data(as_text=True)
+    assert "The submitter corrected “Svecīšu vakars Sv. Jāņa baznīcā” and sent it again." in history
+    assert "moderator-lv@example.org returned “Svecīšu" in history and "precizējiet" in history
     resubmitted = db.session.execute(
         select(AuditEntry).where(AuditEntry.action == "resubmitted")
     ).scalar_one()

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.operations import find_user_by_email
 from planner.accounts.permissions import is_admin
-from planner.audit.presentation import local_moment
+from planner.audit.presentation import readable_entries
 from planner.countries import country_name
 from planner.db import ValidationError
 from planner.events.lifecycle import ClashError
@@ -33,14 +33,6 @@ from planner.submissions.queries import clashes_with, queue, submission_trail
 bp = Blueprint("moderation", __name__, url_prefix="/manage/moderation")
 
 TABS = tuple(SubmissionStatus)
-# What each entry of a submission's history says.
-ACTION_LABELS = {
-    "submitted": lazy_gettext("Proposed"),
-    "resubmitted": lazy_gettext("Corrected and sent again"),
-    "returned": lazy_gettext("Returned to the submitter"),
-    "rejected": lazy_gettext("Rejected"),
-    "approved": lazy_gettext("Published"),
-}
 
 
 @bp.before_request
@@ -85,7 +77,9 @@ def _render(submission: Submission, status: int = 200, **forms: Any):
     approve_form = forms.get("approve_form") or ApproveForm.build(submission, formdata=None)
     data = {"version": submission.version}
     venue = submission.venue or approve_form.chosen_venue
-    trail = db.session.execute(submission_trail(submission)).scalars().all()
+    trail = readable_entries(
+        db.session.execute(submission_trail(submission)).scalars(), submission.zone
+    )
     return (
         render_template(
             "manage/moderation_submission.html",
@@ -98,9 +92,7 @@ def _render(submission: Submission, status: int = 200, **forms: Any):
             clashes=forms.get("clashes", clashes_with(submission, venue)),
             notice=forms.get("notice"),
             matched=submission.proposes_venue and matching_venue(submission) is not None,
-            trail=trail,
-            local_moment=local_moment,
-            moderation_action=lambda action: ACTION_LABELS.get(action, action),
+            entries=trail,
         ),
         status,
     )

@@ -39,12 +39,12 @@ def waiting_count(user: Any) -> int:
 
 
 def submission_trail(submission: Submission) -> Select:
-    """The decisions and corrections of one submission, oldest first."""
+    """The decisions and corrections of one submission, newest first."""
     return (
         select(AuditEntry)
         .where(AuditEntry.object_type == Submission.__tablename__)
         .where(AuditEntry.object_id == submission.id)
-        .order_by(AuditEntry.at, AuditEntry.id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     )
 
 
