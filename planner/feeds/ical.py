@@ -122,7 +122,9 @@ def commemorations_calendar(
     with force_locale(lang):
         calendar = _calendar(name, description, url, source, refresh_hours)
         for commemoration in sorted(commemorations, key=lambda c: c.slug):
-            calendar.add_component(commemoration_component(commemoration, lang))
+            # A rule that is not accepted (written straight into the database) stays out.
+            if commemoration.readable_rrule is not None:
+                calendar.add_component(commemoration_component(commemoration, lang))
         return calendar.to_ical()
 
 
@@ -244,7 +246,7 @@ def commemoration_component(commemoration: Commemoration, lang: str = "en") -> V
     day = first_occurrence(commemoration)
     component.add("DTSTART", day)
     component.add("DTEND", day + timedelta(days=1))
-    component.add("RRULE", vRecur.from_ical(commemoration.rrule))
+    component.add("RRULE", vRecur.from_ical(commemoration.readable_rrule))
     component.add("SUMMARY", one_line(commemoration.display_name(lang)))
     description = markdown_to_text(commemoration.display_description(lang))
     if description:

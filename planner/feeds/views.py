@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from planner.commemorations.models import Commemoration
 from planner.countries import country_name, is_country
-from planner.dataversion import current_version
+from planner.dataversion import current_state
 from planner.db import now_utc
 from planner.events.filters import FILTER_NAMES, EventFilters
 from planner.events.models import Event
@@ -68,13 +68,14 @@ def _serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
     """Answer with the feed: from the cache when the data has not changed, conditional on
     If-None-Match / If-Modified-Since."""
     lang = _feed_language()
-    version, changed_at = current_version()
+    version, changed_at, epoch = current_state()
     today = now_utc().date()
     key = feed_key(
         endpoint=request.endpoint or "",
         args={**args, **{f"path:{k}": str(v) for k, v in (request.view_args or {}).items()}},
         lang=lang,
         version=version,
+        epoch=epoch,
         today=today,
         base_url=site_root(),
         past_days=_past_days(),
