@@ -49,9 +49,9 @@ class Config:
     # Feeds hold events that ended within this window, and every future one.
     FEED_PAST_DAYS = _env_int("FEED_PAST_DAYS", 365)
     FEED_REFRESH_HOURS = _env_int("FEED_REFRESH_HOURS", 6)
-    # Rendered feeds are cached under the database's data version, so a write on any host is
-    # seen by the next request everywhere. In memory per process by default; shared in Redis
-    # when CACHE_REDIS_URL is set (or name another Flask-Caching backend with CACHE_TYPE).
+    # Small cached results (the home page's next days of remembrance) are keyed by the data
+    # version. In memory per process by default; shared in Redis when CACHE_REDIS_URL is set
+    # (or name another Flask-Caching backend with CACHE_TYPE). Feeds live in the database.
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
         "RedisCache" if CACHE_REDIS_URL else "SimpleCache"

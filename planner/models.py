@@ -5,6 +5,8 @@ from planner.audit.models import AuditEntry
 from planner.commemorations.models import Commemoration
 from planner.dataversion import DataVersion
 from planner.events.models import Event, EventKind, EventOrganisation, EventStatus, HostRole
+from planner.feeds.fragments import FeedFragment
+from planner.feeds.storage import StoredFeed
 from planner.organisations.models import Membership, Organisation, Role
 from planner.submissions.models import Moderator, Submission
 from planner.venues.models import Venue
@@ -17,12 +19,14 @@ __all__ = [
     "EventKind",
     "EventOrganisation",
     "EventStatus",
+    "FeedFragment",
     "HostRole",
     "Invitation",
     "Membership",
     "Moderator",
     "Organisation",
     "Role",
+    "StoredFeed",
     "Submission",
     "User",
     "Venue",

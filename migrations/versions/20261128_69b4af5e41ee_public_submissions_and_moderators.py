@@ -1,7 +1,7 @@
 """public submissions and moderators
 
 Revision ID: 69b4af5e41ee
-Revises: 5e5510a7b0e1
+Revises: 136345ce744c
 Create Date: 2026-11-28 18:58:54.444237
 
 """
@@ -13,7 +13,7 @@ import planner.db
 
 # revision identifiers, used by Alembic.
 revision = "69b4af5e41ee"
-down_revision = "5e5510a7b0e1"
+down_revision = "136345ce744c"
 branch_labels = None
 depends_on = None
 

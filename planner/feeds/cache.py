@@ -1,20 +1,25 @@
-"""Rendered feeds cached under the database's data version.
+"""Keys for feeds and fragments: what a rendering depends on, so that no entry is ever stale.
 
-The key holds the data version (raised by every write to public data, on any host) and the
-database's cache epoch (renewed by a restore, which reuses version numbers), the feed and its
-normalised arguments, the language, the base URL the links use, and today's date (the feed
-window moves with it). So an entry is never stale: a write makes a new key.
+A feed's key holds the feed and its normalised arguments, the language, the base URL the links
+use and today's date (the feed window moves with it); the data version and the cache epoch
+(renewed when a backup is restored) it was built from are stored beside it
+(planner.feeds.storage) and compared in the same query that reads them.
+A fragment's context holds what every VEVENT depends on beyond its own data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
-from planner.extensions import cache
+from flask import current_app
+
+# Raised whenever the way a VEVENT is written changes, so that older fragments are rebuilt.
+FRAGMENT_FORMAT = 1
 
 
 def feed_key(
@@ -22,8 +27,6 @@ def feed_key(
     endpoint: str,
     args: Mapping[str, str],
     lang: str,
-    version: int,
-    epoch: str,
     today: date,
     base_url: str,
     past_days: int,
@@ -34,11 +37,11 @@ def feed_key(
             "endpoint": endpoint,
             "args": sorted(args.items()),
             "lang": lang,
-            "version": version,
-            "epoch": epoch,
             "today": today.isoformat(),
             "base": base_url,
             "past_days": past_days,
+            "format": FRAGMENT_FORMAT,
+            "catalogues": catalogues_fingerprint(),
         },
         sort_keys=True,
         ensure_ascii=True,
@@ -46,29 +49,20 @@ def feed_key(
     return "feed:" + hashlib.sha256(material.encode()).hexdigest()
 
 
-def cached_feed(key: str, build: Callable[[], bytes]) -> bytes:
-    """The feed stored under `key`, built (and stored) only when it is not there yet.
-
-    A cache that cannot be reached (Redis down) costs a rebuild, never the answer.
-    """
-    try:
-        body = cache.get(key)
-    except Exception as error:
-        _cache_unavailable("read", error)
-        return build()
-    if body is None:
-        body = build()
-        try:
-            cache.set(key, body)
-        except Exception as error:
-            _cache_unavailable("write", error)
-    return body
+def fragment_context(base_url: str, epoch: str) -> str:
+    """What every fragment depends on beyond its event: links, catalogues, format, epoch."""
+    return f"{FRAGMENT_FORMAT}|{base_url}|{catalogues_fingerprint()}|{epoch}"
 
 
-def _cache_unavailable(what: str, error: Exception) -> None:
-    logging.getLogger("planner.cache").warning(
-        "feed cache unavailable, building without it (%s: %s: %s)",
-        what,
-        type(error).__name__,
-        error,
-    )
+def catalogues_fingerprint() -> str:
+    return _fingerprint(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+
+
+@lru_cache(maxsize=4)
+def _fingerprint(directory: str) -> str:
+    """A digest of the compiled catalogues: translated labels are part of every fragment."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(directory).glob("*/LC_MESSAGES/*.mo")):
+        digest.update(path.as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
