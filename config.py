@@ -78,6 +78,8 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 15 minutes")
     INVITATION_DAYS = _env_int("INVITATION_DAYS", 7)
+    # Events proposed through /submit, per address (mistakes corrected in the form not counted).
+    SUBMISSION_RATE_LIMIT = os.environ.get("SUBMISSION_RATE_LIMIT", "5 per hour")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = _env_int("MAIL_PORT", 25)

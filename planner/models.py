@@ -9,6 +9,7 @@ from planner.feeds.fragments import FeedFragment
 from planner.feeds.storage import StoredFeed
 from planner.imports.models import ImportedEvent
 from planner.organisations.models import Membership, Organisation, Role
+from planner.submissions.models import Moderator, Submission
 from planner.venues.models import Venue
 
 __all__ = [
@@ -24,9 +25,11 @@ __all__ = [
     "ImportedEvent",
     "Invitation",
     "Membership",
+    "Moderator",
     "Organisation",
     "Role",
     "StoredFeed",
+    "Submission",
     "User",
     "Venue",
 ]
