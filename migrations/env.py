@@ -86,6 +86,10 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # A migration may run longer than the statement timeout set for web requests.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

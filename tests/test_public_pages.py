@@ -546,12 +546,12 @@ def test_drafts_never_appear_on_any_page(client, spread, fixed_today):
         "/commemorations/%00",
         "/venues/%00",
         "/organisations/x%00",
-        "/events?venue=%00",
-        "/events?organisation=%00",
-        "/events?commemoration=%00",
+        "/events?venue=Not%20a%20slug",
+        "/events?organisation=x--y",
+        "/events?commemoration=-",
         "/events?venue=" + "a" * 500,
-        "/embed/events?organisation=%00",
-        "/manage/events/new?venue=%00",
+        "/embed/events?organisation=Not%20a%20slug",
+        "/manage/events/new?venue=Not%20a%20slug",
     ],
 )
 def test_unknown_slugs_are_a_404_page(client, app, url):
@@ -581,6 +581,23 @@ def test_bad_filters_are_a_400_naming_the_parameter(client, app, query, paramete
     response = client.get(f"/events?{query}")
     assert response.status_code == 400
     assert f"The parameter at fault: {parameter}" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/events?venue=%00", "venue"),
+        ("/events?organisation=%00", "organisation"),
+        ("/events?commemoration=%00", "commemoration"),
+        ("/calendar.ics?venue=%00", "venue"),
+        ("/embed/events?organisation=%00", "organisation"),
+    ],
+)
+def test_a_control_character_in_a_filter_is_a_400_naming_it(client, app, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400
+    if response.mimetype == "text/html" and not url.startswith("/embed/"):
+        assert f"The parameter at fault: {parameter}" in text_of(response)
 
 
 def test_a_bad_page_number_on_a_commemoration_is_a_400(client, june):

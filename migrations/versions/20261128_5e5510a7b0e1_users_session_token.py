@@ -1,7 +1,7 @@
 """users.session_token: sessions that can be ended on the server
 
 Revision ID: 5e5510a7b0e1
-Revises: 5b1e0c7a9d21
+Revises: 5b1e9c0d7a24
 Create Date: 2026-11-28
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5e5510a7b0e1"
-down_revision = "5b1e0c7a9d21"
+down_revision = "5b1e9c0d7a24"
 branch_labels = None
 depends_on = None
 
