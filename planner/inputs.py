@@ -14,7 +14,7 @@ from flask import Flask, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import StringField
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import StopValidation
 
@@ -72,12 +72,8 @@ class PlannerForm(FlaskForm):
                 **options,
                 "filters": [without_forbidden_characters, *(given.get("filters") or ())],
             }
-            # Typed text and choices say so; a number or a date that does not parse, or a
-            # hidden value (filtered, so the step sees it as missing), keeps its own answer.
-            kind = unbound_field.field_class
-            if issubclass(kind, (StringField, SelectFieldBase)) and not issubclass(
-                kind, HiddenField
-            ):
+            # Text and choices say so; a number or a date that does not parse says that.
+            if issubclass(unbound_field.field_class, (StringField, SelectFieldBase)):
                 validators = [no_forbidden_characters, *(given.get("validators") or ())]
                 options["validators"] = validators
             return super().bind_field(form, unbound_field, options)
