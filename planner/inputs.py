@@ -14,6 +14,8 @@ from flask import Flask, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import StopValidation
 
 from planner.errors import BadParameter
@@ -69,8 +71,11 @@ class PlannerForm(FlaskForm):
             options = {
                 **options,
                 "filters": [without_forbidden_characters, *(given.get("filters") or ())],
-                "validators": [no_forbidden_characters, *(given.get("validators") or ())],
             }
+            # Text and choices say so; a number or a date that does not parse says that.
+            if issubclass(unbound_field.field_class, (StringField, SelectFieldBase)):
+                validators = [no_forbidden_characters, *(given.get("validators") or ())]
+                options["validators"] = validators
             return super().bind_field(form, unbound_field, options)
 
 

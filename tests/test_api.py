@@ -198,8 +198,6 @@ def test_malformed_parameters_are_a_400_problem_naming_the_parameter(client, app
         "/api/v1/events?commemoration=no-such-day",
         "/api/v1/events/no-such-event",
         "/api/v1/events/%00",
-        "/api/v1/events?venue=%00",
-        "/api/v1/events?commemoration=%00",
         "/api/v1/commemorations/no-such-day",
         "/api/v1/commemorations/%00",
     ],

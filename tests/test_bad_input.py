@@ -34,6 +34,8 @@ def published(app):
         ("/commemorations/june-deportation-1941?page=%1b", "page"),
         ("/embed/events?theme=dark%00", "theme"),
         ("/organisations?x%00y=1", "xy"),
+        ("/calendar.ics?venue=%00", "venue"),
+        ("/calendar.ics?commemoration=%00", "commemoration"),
     ],
 )
 def test_a_control_character_in_a_query_parameter_is_a_400_naming_it(
@@ -49,7 +51,13 @@ def test_a_control_character_in_a_query_parameter_is_a_400_naming_it(
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/events?venue=a%00", "/api/v1/commemorations?lang=%00", "/api/v1/venues?page=%07"],
+    [
+        "/api/v1/events?venue=a%00",
+        "/api/v1/events?venue=%00",
+        "/api/v1/events?commemoration=%00",
+        "/api/v1/commemorations?lang=%00",
+        "/api/v1/venues?page=%07",
+    ],
 )
 def test_the_api_answers_such_a_parameter_with_problem_json(client, published, url):
     response = client.get(url)

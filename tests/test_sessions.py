@@ -44,7 +44,7 @@ def test_a_cookie_copied_before_signing_out_no_longer_opens_manage(app, client):
     copied = session_cookie(client)
     assert opens_manage(app, copied)
 
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
     assert not opens_manage(app, copied)
     # Signing in again works, with a new session.
     assert sign_in(client, "organiser@example.org").status_code == 302
