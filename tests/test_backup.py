@@ -183,8 +183,9 @@ def test_a_failure_half_way_leaves_the_new_database_empty(runner, tmp_path):
     fresh_upgraded_database(runner)
     fill_everything(runner)
     document = json.loads(export(runner, tmp_path / "backup.json"))
-    # The last table's last row breaks a NOT NULL rule: every table before it was inserted.
-    last = document["tables"][-1]
+    # The last filled table's last row breaks a NOT NULL rule: every table before it was
+    # inserted.
+    last = next(table for table in reversed(document["tables"]) if table["rows"])
     last_row = last["rows"][-1]
     last_row[last["columns"].index(next(c for c in last["columns"] if c != "id"))] = None
     broken = tmp_path / "broken.json"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -19,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from planner.extensions import db
+from planner.inputs import PlannerForm
 from planner.organisations.models import Organisation
 from planner.submissions.forms import country_choices, one_line, text_block
 from planner.submissions.models import MESSAGE_MAX, Submission
@@ -38,7 +38,7 @@ def _chosen(model: type, slug: str | None) -> Any:
     return db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(PlannerForm):
     """Publish the submission under an organisation, at the proposed or a matching venue."""
 
     organisation = SelectField(
@@ -86,7 +86,7 @@ class ApproveForm(FlaskForm):
         return _chosen(Venue, self.venue.data)
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(PlannerForm):
     """Send the submission back with a message saying what to correct."""
 
     message = TextAreaField(
@@ -98,7 +98,7 @@ class ReturnForm(FlaskForm):
     version = _version()
 
 
-class RejectForm(FlaskForm):
+class RejectForm(PlannerForm):
     """Refuse the submission, with the reason the submitter will read."""
 
     reason = TextAreaField(
@@ -110,7 +110,7 @@ class RejectForm(FlaskForm):
     version = _version()
 
 
-class ModeratorForm(FlaskForm):
+class ModeratorForm(PlannerForm):
     """Name an existing user moderator of a country's submissions."""
 
     email = EmailField(

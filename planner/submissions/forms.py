@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     DateField,
@@ -34,6 +33,7 @@ from planner.events.planning import COUNTRY_LANGUAGES, LANGUAGE_NAMES, local_ins
 from planner.extensions import db
 from planner.formatting import babel_locale
 from planner.i18n import LANGUAGES, current_language
+from planner.inputs import PlannerForm
 from planner.organisations.models import normalise_email
 from planner.submissions.models import (
     ADDRESS_MAX,
@@ -81,7 +81,7 @@ def country_choices() -> list[SelectChoice]:
     ]
 
 
-class SubmissionForm(FlaskForm):
+class SubmissionForm(PlannerForm):
     """Propose an event. Every field is checked here; the moderators see it before anyone else."""
 
     language = SelectField(
