@@ -157,7 +157,7 @@ def _value(field: str, value: Any, names: _Names, zone: ZoneInfo, lang: str) -> 
         commemoration = names.commemorations.get(value)
         if commemoration is None:
             return gettext("a removed commemoration")
-        return commemoration.display_name(lang)
+        return commemoration.distinct_name(lang)
     if field == "organisations" and isinstance(value, list):
         return ", ".join(
             names.organisations[slug].display_name(lang) if slug in names.organisations else slug

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 from planner.countries import country_zone, normalise_country
 from planner.db import JSONType, UTCDateTime, ValidationError, now_utc
 from planner.extensions import db
-from planner.i18n import clean_texts, pick
+from planner.i18n import clean_texts, country_languages, pick
 from planner.slugs import validate_slug
 
 # Properties a commemoration's rule may use: a yearly date, by month day or by weekday.
@@ -106,10 +106,16 @@ class Commemoration(db.Model):
         return f"<Commemoration {self.slug}>"
 
     def display_name(self, lang: str | None = None) -> str:
-        return pick(self.name, lang)
+        return pick(self.name, lang, country_languages(self.countries or ()))
 
     def display_description(self, lang: str | None = None) -> str:
-        return pick(self.description, lang)
+        return pick(self.description, lang, country_languages(self.countries or ()))
+
+    def distinct_name(self, lang: str | None = None) -> str:
+        """The name, with its day where another commemoration bears the same name in `lang`."""
+        from planner.commemorations.labels import label
+
+        return label(self, lang)
 
     @property
     def start_year(self) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import abort
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from werkzeug.datastructures import MultiDict
 
@@ -47,14 +48,27 @@ def parse_page(args: MultiDict, name: str = "page") -> int:
     return page
 
 
+# What a reader is told when a filter names nothing (the public wording, one whole sentence).
+NOT_FOUND = {
+    "commemoration": _l("No commemoration has the address “%(slug)s”."),
+    "organisation": _l("No organisation has the address “%(slug)s”."),
+    "venue": _l("No venue has the address “%(slug)s”."),
+}
+
+
+def not_found_description(name: str, slug: str) -> str:
+    """The 404 sentence for a `commemoration`, `organisation` or `venue` slug naming nothing."""
+    return str(NOT_FOUND[name]) % {"slug": slug}
+
+
 def _lookup(model: type, name: str, slug: str) -> Any:
     # A value that cannot be a slug names nothing; it never reaches the database (PostgreSQL
     # refuses NUL characters in text).
     if not SLUG_PATTERN.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
-        abort(404, description=f"No {name} has the slug {slug!r}.")
+        abort(404, description=not_found_description(name, slug))
     found = db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
     if found is None:
-        abort(404, description=f"No {name} has the slug {slug!r}.")
+        abort(404, description=not_found_description(name, slug))
     return found
 
 

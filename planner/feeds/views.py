@@ -11,12 +11,14 @@ from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from planner.commemorations.labels import label
 from planner.commemorations.models import Commemoration
 from planner.countries import country_name, is_country
 from planner.dataversion import current_version
 from planner.db import now_utc
 from planner.errors import BadParameter
 from planner.events.filters import FILTER_NAMES, EventFilters
+from planner.events.headings import events_in_country
 from planner.events.models import Event
 from planner.events.queries import public_events
 from planner.extensions import db
@@ -158,10 +160,10 @@ def commemoration(slug: str):
             filters_fixed={"commemoration": found},
             drop=("commemoration",),
             name=lambda: gettext(
-                "%(name)s: events (%(site)s)", name=found.display_name(lang), site=_site()
+                "%(name)s: events (%(site)s)", name=label(found, lang), site=_site()
             ),
             description=lambda: gettext(
-                "Events on the day of remembrance: %(name)s.", name=found.display_name(lang)
+                "Events on the day of remembrance: %(name)s.", name=label(found, lang)
             ),
             page=(f"/commemorations/{slug}", {}),
             source_path=f"/commemorations/{slug}/events.ics",
@@ -229,7 +231,7 @@ def country(cc: str):
             filters_fixed={"country": code},
             drop=("country",),
             name=lambda: gettext(
-                "Events in %(country)s (%(site)s)", country=country_name(code, lang), site=_site()
+                "%(events)s (%(site)s)", events=events_in_country(code, lang=lang), site=_site()
             ),
             description=lambda: gettext(
                 "Remembrance events in %(country)s.", country=country_name(code, lang)

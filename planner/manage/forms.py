@@ -23,6 +23,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.permissions import plannable_organisations
+from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
 from planner.db import ValidationError
 from planner.events.labels import KIND_LABELS
@@ -144,9 +145,11 @@ class EventForm(FlaskForm):
         form.organisation.choices = [SelectChoice(o.slug, o.display_name()) for o in hosts]
         everyone = db.session.execute(select(Organisation).order_by(Organisation.slug)).scalars()
         form.cohosts.choices = [SelectChoice(o.slug, o.display_name()) for o in everyone]
-        commemorations = db.session.execute(select(Commemoration).order_by(Commemoration.slug))
+        commemorations = db.session.execute(select(Commemoration)).scalars().all()
+        labels = distinct_labels(commemorations)
         form.commemoration.choices = [SelectChoice("", _l("None"))] + [
-            SelectChoice(c.slug, c.display_name()) for c in commemorations.scalars()
+            SelectChoice(c.slug, labels[c.id])
+            for c in sorted(commemorations, key=lambda c: (labels[c.id].casefold(), c.slug))
         ]
         venues = db.session.execute(select(Venue).order_by(Venue.country, Venue.slug)).scalars()
         form.venue.choices = [SelectChoice("", _l("Choose a venue"))] + [

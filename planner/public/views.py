@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
 from planner.events.queries import upcoming_events
 from planner.extensions import db
@@ -23,7 +24,13 @@ def index():
         ((c.next_occurrence(), c) for c in commemorations if c.next_occurrence() is not None),
         key=lambda pair: (pair[0], pair[1].slug),
     )
-    return render_template("public/index.html", events=events, next_days=next_days)
+    return render_template(
+        "public/index.html",
+        events=events,
+        next_days=next_days,
+        labels=distinct_labels(commemorations),
+        countries=sorted({event.venue.country for event in events}),
+    )
 
 
 @bp.get("/healthz")
