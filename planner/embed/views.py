@@ -9,9 +9,9 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from planner.errors import PAGE_TITLES
 from planner.embed.options import EmbedOptions, frame_id
 from planner.embed.snippets import embed_snippets
+from planner.errors import PAGE_TITLES
 from planner.events.filters import EventFilters
 from planner.events.headings import listing_heading
 from planner.events.queries import past_events, upcoming_events
