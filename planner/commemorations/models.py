@@ -105,11 +105,16 @@ class Commemoration(db.Model):
     def __repr__(self) -> str:
         return f"<Commemoration {self.slug}>"
 
+    def original_languages(self) -> tuple[str, ...]:
+        """The language a day observed in one country is named in first (Moldova: ro); a day
+        several countries observe is described in English, each country's name beside it."""
+        return country_languages(self.countries) if len(self.countries or ()) == 1 else ()
+
     def display_name(self, lang: str | None = None) -> str:
-        return pick(self.name, lang, country_languages(self.countries or ()))
+        return pick(self.name, lang, self.original_languages())
 
     def display_description(self, lang: str | None = None) -> str:
-        return pick(self.description, lang, country_languages(self.countries or ()))
+        return pick(self.description, lang, self.original_languages())
 
     def distinct_name(self, lang: str | None = None) -> str:
         """The name, with its day where another commemoration bears the same name in `lang`."""

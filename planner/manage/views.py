@@ -42,15 +42,19 @@ from planner.events.planning import (
     FORM_LANGUAGES,
     LANGUAGE_NAMES,
     available_actions,
+    fill_suggested_titles,
     find_clashes,
     local_instants,
     merge_texts,
     moves,
-    suggested_titles,
+    read_suggestions,
+    refresh_suggested_titles,
+    suggestion_languages,
     venue_language,
 )
 from planner.events.queries import with_details
 from planner.extensions import db, login_manager
+from planner.i18n import current_language
 from planner.manage.forms import ActionForm, CancelForm, EventForm, PostponeForm
 from planner.organisations.models import Organisation
 from planner.pagination import paginate
@@ -157,8 +161,37 @@ def _suggest(form: EventForm, commemoration: Commemoration) -> None:
     _set(form.commemoration, commemoration.slug)
     _set(form.day, day)
     kind = form.kind.data if form.kind.data in {k.value for k in EventKind} else EventKind.VIGIL
-    for lang, title in suggested_titles(commemoration, day, kind).items():
-        _set(getattr(form, f"title_{lang}"), title)
+    languages = suggestion_languages(current_language(), form.chosen_venue)
+    _show_titles(
+        form,
+        *fill_suggested_titles(
+            _titles(form), getattr(form, "suggested", {}), commemoration, day, kind, languages
+        ),
+    )
+
+
+def _titles(form: EventForm) -> dict[str, str]:
+    return {lang: getattr(form, f"title_{lang}").data or "" for lang in FORM_LANGUAGES}
+
+
+def _show_titles(form: EventForm, titles: dict[str, str], suggested: dict[str, str]) -> None:
+    for lang in FORM_LANGUAGES:
+        if titles.get(lang) != getattr(form, f"title_{lang}").data:
+            _set(getattr(form, f"title_{lang}"), titles[lang])
+    form.suggested = suggested
+
+
+def _follow_suggestions(form: EventForm) -> None:
+    """Suggested titles the organiser left as they were follow the date and kind chosen since."""
+    form.suggested = read_suggestions(request.form.get("suggested_titles"))
+    if not form.suggested:
+        return
+    kind = form.kind.data if form.kind.data in {k.value for k in EventKind} else EventKind.VIGIL
+    commemoration = form.chosen(Commemoration, form.commemoration.data)
+    day = form.day.data if isinstance(form.day.data, date) else None
+    _show_titles(
+        form, *refresh_suggested_titles(_titles(form), form.suggested, commemoration, day, kind)
+    )
 
 
 def _render_form(form: EventForm, event: Event | None = None, status: int = 200, **context):
@@ -179,6 +212,7 @@ def _render_form(form: EventForm, event: Event | None = None, status: int = 200,
 
 def _handle_helpers(form: EventForm, event: Event | None):
     """The form's helper buttons (suggest, preview): they change nothing in the database."""
+    _follow_suggestions(form)
     if form.suggest.data:
         commemoration = form.chosen(Commemoration, form.commemoration.data)
         if commemoration is None:
