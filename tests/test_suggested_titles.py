@@ -110,3 +110,22 @@ def test_a_forged_suggestion_changes_nothing_the_organiser_wrote(client, login_a
     response = post(client, "/manage/events/new", data)
     assert response.status_code in (302, 303)
     assert saved("My own title").title == {"en": "My own title"}
+
+
+def test_the_organisers_select_tells_the_two_latvian_days_apart(client, login_as):
+    from tests.factories import make_commemoration
+
+    world = make_world()
+    make_commemoration(
+        slug="march-deportation-1949",
+        name={
+            "en": "March deportation of 1949",
+            "lv": "Komunistiskā genocīda upuru piemiņas diena",
+        },
+        rrule="FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=25",
+        remembered_year=1949,
+    )
+    login_as(world.editor)
+    page = client.get("/manage/events/new?lang=lv").get_data(as_text=True)
+    assert ">Komunistiskā genocīda upuru piemiņas diena (14. jūnijs)</option>" in page
+    assert ">Komunistiskā genocīda upuru piemiņas diena (25. marts)</option>" in page
