@@ -125,3 +125,10 @@ def test_a_bad_date_in_the_filters_is_explained_to_the_public_in_latvian(client,
     # The API's problem JSON keeps naming the parameter.
     problem = client.get("/api/v1/events?from=2099-13-01").json
     assert problem["parameter"] == "from"
+
+
+def test_a_page_number_written_as_a_whole_decimal_is_that_page(client, event):
+    # JSON Schema counts 3.0 as an integer, and the API's document promises integers.
+    assert client.get("/api/v1/venues?page=1.0").status_code == 200
+    assert client.get("/api/v1/venues?page=1.5").status_code == 400
+    assert client.get("/events?page=1.00").status_code == 200

@@ -34,13 +34,25 @@ def _parse_date(name: str, value: str) -> date:
         ) from None
 
 
+def whole_number(raw: str) -> int:
+    """A whole number as a query gives it: '3', or '3.0' (JSON Schema's integers include 3.0,
+    and the API's document promises integers); anything else is ValueError."""
+    try:
+        return int(raw)
+    except ValueError:
+        integral, dot, zeros = raw.strip().partition(".")
+        if dot and integral.lstrip("-").isdigit() and zeros and set(zeros) == {"0"}:
+            return int(integral)
+        raise
+
+
 def parse_page(args: MultiDict, name: str = "page") -> int:
     """`page`: a whole number from 1; anything else is a 400 naming the parameter."""
     raw = args.get(name)
     if raw is None or raw == "":
         return 1
     try:
-        page = int(raw)
+        page = whole_number(raw)
     except ValueError:
         raise BadParameter(name, gettext("%(value)r is not a whole number", value=raw)) from None
     if page < 1:
