@@ -78,3 +78,42 @@ def fits_the_screen(page) -> None:
     """Nothing is wider than the phone's screen (no sideways scrolling)."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, page.url
+
+
+def test_the_filter_form_lines_up_and_shows_whole_choices(live_server, chromium, app):
+    load_demo()
+    db.session.commit()
+    g.pop("_flask_babel", None)
+    for width in (390, 1200):
+        context = chromium.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(f"{live_server}/events?lang=lv")
+            # Controls in one row start at the same height, whatever their labels' lengths.
+            cells = page.eval_on_selector_all(
+                ".filters .field",
+                "els => els.map(f => [Math.round(f.getBoundingClientRect().top),"
+                " Math.round(f.querySelector('input, select').getBoundingClientRect().bottom)])",
+            )
+            rows: dict[int, set[int]] = {}
+            for cell_top, control_bottom in cells:
+                rows.setdefault(cell_top, set()).add(control_bottom)
+            assert all(max(row) - min(row) <= 2 for row in rows.values()), (width, cells)
+            # The chosen text of every select fits in it (measured in its own font).
+            cut = page.eval_on_selector_all(
+                ".filters select",
+                """els => els.filter(e => {
+                    const c = document.createElement('canvas').getContext('2d');
+                    const s = getComputedStyle(e);
+                    c.font = s.font;
+                    const text = e.options[e.selectedIndex].text;
+                    const room = e.clientWidth - parseFloat(s.paddingLeft)
+                        - parseFloat(s.paddingRight) - 16;
+                    return c.measureText(text).width > room;
+                }).map(e => e.id)""",
+            )
+            assert cut == [], width
+            if width == 390:
+                fits_the_screen(page)
+        finally:
+            context.close()
