@@ -24,7 +24,10 @@ def test_a_latvian_reader_on_a_phone_finds_an_event_subscribes_and_prints_its_po
     g.pop("_flask_babel", None)
     # Bypassing the CSP only lets the test inject axe; the pages are the real ones.
     context = chromium.new_context(
-        bypass_csp=True, viewport={"width": 390, "height": 844}, is_mobile=True
+        bypass_csp=True,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        permissions=["clipboard-read", "clipboard-write"],
     )
     page = context.new_page()
     try:
@@ -57,6 +60,11 @@ def test_a_latvian_reader_on_a_phone_finds_an_event_subscribes_and_prints_its_po
         assert parse_qs(urlsplit(webcal).query) == {"lang": ["lv"]}
         address = country.locator("input.feed-address-text").input_value()
         assert urlsplit(address).path == "/countries/lv/events.ics"
+        country.get_by_role("button", name="Kopēt adresi").click()
+        page.wait_for_function(
+            "document.querySelector('.feed-copy-status').textContent === 'Nokopēts'"
+        )
+        assert page.evaluate("navigator.clipboard.readText()") == address
         results["event, subscribing"] = violations(page)
         feed = page.request.get(address).text()
         assert "X-WR-CALNAME:Pasākumi Latvijā" in feed.replace("\r\n ", "")
