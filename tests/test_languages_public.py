@@ -312,3 +312,28 @@ def test_content_falls_back_to_its_original_language_marked_as_such(client, demo
     page = client.get("/venues?lang=et").get_data(as_text=True)
     assert '<span lang="et">' not in page
     assert "Maarjamäe kommunismiohvrite memoriaal" in page
+
+
+def test_a_postponed_event_says_when_it_was_planned_in_a_whole_sentence(client, app):
+    from datetime import UTC, datetime, timedelta
+
+    from planner.events.operations import postpone
+    from tests.factories import make_event
+
+    first = datetime(2099, 6, 14, 15, 0, tzinfo=UTC)
+    event = make_event(title={"en": "Vigil", "lv": "Piemiņas brīdis"}, starts_at=first)
+    postpone(event, None, note={"lv": "Lietus dēļ."}, starts_at=first + timedelta(days=7))
+    db.session.commit()
+    forget_the_language()
+    expected = {
+        "lv": "Tas bija plānots svētdien, 2099. gada 14. jūnijā plkst. 18:00;",
+        "et": "See oli kavandatud pühapäeval, 14. juunil 2099 kell 18:00;",
+        "lt": "Renginys buvo numatytas 2099 m. birželio 14 d., sekmadienį, 18:00 val.;",
+        "en": "It was planned for Sunday, 14 June 2099 at 18:00;",
+    }
+    for lang, sentence in expected.items():
+        page = client.get(f"/events/{event.slug}?lang={lang}").get_data(as_text=True)
+        assert sentence in page, lang
+    # The Latvian note, shown to an Estonian reader, is marked as Latvian.
+    page = client.get(f"/events/{event.slug}?lang=et").get_data(as_text=True)
+    assert '<p lang="lv">Lietus dēļ.</p>' in page
