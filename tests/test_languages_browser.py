@@ -72,7 +72,7 @@ def test_a_latvian_reader_on_a_phone_finds_an_event_subscribes_and_prints_its_po
         page.get_by_role("link", name="Drukājams plakāts ar QR kodu").click()
         results["poster"] = violations(page)
         fits_the_screen(page)
-        assert page.get_by_role("button", name="Drukāt plakātu").is_visible()
+        page.get_by_role("button", name="Drukāt plakātu").wait_for(state="visible", timeout=5000)
         time_text = page.locator(".poster-time").inner_text()
         assert "(" not in time_text and "EEST" not in time_text and "EET" not in time_text
         page.emulate_media(media="print")
@@ -125,3 +125,19 @@ def test_the_filter_form_lines_up_and_shows_whole_choices(live_server, chromium,
                 fits_the_screen(page)
         finally:
             context.close()
+
+
+def test_the_scripts_run_under_the_content_security_policy(live_server, page, app):
+    load_demo()
+    db.session.commit()
+    g.pop("_flask_babel", None)
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.goto(f"{live_server}/events?lang=lt")
+    page.locator(".event-title a").first.click()
+    page.locator(".feed-copy").first.wait_for(state="visible", timeout=5000)
+    page.locator(".poster-link a").click()
+    page.get_by_role("button", name="Spausdinti plakatą").wait_for(state="visible", timeout=5000)
+    assert [text for text in errors if "Content Security Policy" in text] == []
