@@ -36,6 +36,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
         )
 
     register_extensions(app)
+    register_audit_vocabularies(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -46,6 +47,7 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
 def register_extensions(app: Flask) -> None:
     from planner import models  # noqa: F401  (every model, for Alembic and relationships)
     from planner.accounts.login import init_login
+    from planner.events.labels import register_label_helpers
     from planner.extensions import babel, cache, csrf, db, limiter, migrate, select_locale
     from planner.formatting import register_template_helpers
     from planner.markdown import register_markdown_filter
@@ -68,7 +70,21 @@ def register_extensions(app: Flask) -> None:
     register_template_helpers(app)
     register_markdown_filter(app)
     register_link_helpers(app)
+    register_label_helpers(app)
     register_security_headers(app)
+
+
+def register_audit_vocabularies(app: Flask) -> None:
+    """How each domain's entries read in the audit trail (the audit package knows none)."""
+    from planner.accounts.trail import VOCABULARIES as accounts
+    from planner.audit.presentation import register_vocabularies
+    from planner.commemorations.trail import VOCABULARIES as commemorations
+    from planner.events.trail import VOCABULARIES as events
+    from planner.organisations.trail import VOCABULARIES as organisations
+    from planner.venues.trail import VOCABULARIES as venues
+
+    for vocabularies in (events, accounts, organisations, venues, commemorations):
+        register_vocabularies(app, vocabularies)
 
 
 def register_blueprints(app: Flask) -> None:

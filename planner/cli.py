@@ -93,27 +93,25 @@ def users_set_password(email: str) -> None:
 @click.argument("organisation_slug")
 @click.option("--role", type=click.Choice(["editor", "owner"]), required=True)
 def users_grant(email: str, organisation_slug: str, role: str) -> None:
-    """Give a user a role (editor or owner) in an organisation."""
-    from planner.accounts.models import User
-    from planner.organisations.models import Membership, Organisation, Role
+    """Give a user a role (editor or owner) in an organisation, by the same rules as the web."""
+    from planner.accounts.memberships import grant_role
+    from planner.accounts.operations import find_user_by_email
+    from planner.organisations.models import Organisation, Role
+    from planner.web import is_slug
 
-    user = db.session.execute(select(User).where(User.email == email.lower())).scalar_one_or_none()
+    user = find_user_by_email(email)
     if user is None:
-        _fail(f"no account for {email}")
-    organisation = db.session.execute(
-        select(Organisation).where(Organisation.slug == organisation_slug)
-    ).scalar_one_or_none()
+        _fail(f"there is no account for {email}")
+    organisation = None
+    if is_slug(organisation_slug):
+        organisation = db.session.execute(
+            select(Organisation).where(Organisation.slug == organisation_slug)
+        ).scalar_one_or_none()
     if organisation is None:
         _fail(f"no organisation with the slug {organisation_slug!r}")
-    membership = db.session.execute(
-        select(Membership).where(
-            Membership.user_id == user.id, Membership.organisation_id == organisation.id
-        )
-    ).scalar_one_or_none()
-    if membership is None:
-        membership = Membership(user=user, organisation=organisation, role=Role(role))
-        db.session.add(membership)
-    else:
-        membership.role = Role(role)
+    try:
+        grant_role(None, user, organisation, Role(role))
+    except ValidationError as error:
+        _fail(f"{user.email} keeps their role: {error.message}")
     db.session.commit()
     click.echo(f"{user.email} is now {role} of {organisation.slug}.")

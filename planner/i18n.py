@@ -8,9 +8,11 @@ from babel.languages import get_official_languages
 from flask import current_app, has_app_context
 from flask_babel import get_locale
 
+from config import Config
 from planner.db import ValidationError
 
-LANGUAGES = ("en", "et", "lv", "lt")
+# The languages the service speaks, declared once (in the configuration).
+LANGUAGES: tuple[str, ...] = tuple(Config.LANGUAGES)
 # Content may also be written in the languages of other observing countries.
 CONTENT_LANGUAGES = (*LANGUAGES, "ro", "uk", "ru", "pl", "fi", "de")
 

@@ -7,13 +7,17 @@ other answer, or an exception, rolls back (as Indico's request handler does).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from flask import Flask, abort
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.sql import Select
 
+from planner.errors import BadParameter
 from planner.extensions import db
+from planner.i18n import LANGUAGES
 from planner.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 
 Model = TypeVar("Model")
@@ -31,6 +35,24 @@ class PlannerFlask(Flask):
         else:
             db.session.rollback()
         return response
+
+
+def parse_lang(args: Mapping[str, str], default: str | None = "en") -> str | None:
+    """The `lang` parameter: one of the service's languages; `default` when absent or empty.
+
+    Anything else is a 400 naming the parameter (problem JSON under /api/).
+    """
+    lang = (args.get("lang") or "").strip()
+    if not lang:
+        return default
+    if lang not in LANGUAGES:
+        raise BadParameter(
+            "lang",
+            gettext(
+                "%(value)r is not one of: %(choices)s", value=lang, choices=", ".join(LANGUAGES)
+            ),
+        )
+    return lang
 
 
 def is_slug(value: str) -> bool:

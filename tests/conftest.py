@@ -8,6 +8,7 @@ is missing; under CI=true it fails instead, so that CI never passes by skipping.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -95,17 +96,25 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def sign_in_client(client, user) -> None:
-    """Sign a user in on a test client directly (the sign-in form has tests of its own)."""
-    from flask_login.utils import _create_identifier
+def sign_in_client(client, user, password: str | None = None) -> None:
+    """Sign a user in on a test client through the sign-in form, as a person would
+    (flaskr's AuthActions.login). A user signed in on the client before is signed out."""
+    from tests.factories import PASSWORD
 
-    with client:  # keeps the request context, to read what "strong" protection checks
-        client.get("/healthz")
-        identifier = _create_identifier()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-        session["_id"] = identifier
+        session.clear()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, "no CSRF token on /login"
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": token.group(1),
+            "email": user.email,
+            "password": password or PASSWORD,
+        },
+    )
+    assert response.status_code == 302, f"{user.email} could not sign in"
 
 
 @pytest.fixture

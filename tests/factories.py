@@ -17,6 +17,8 @@ from planner.organisations.models import Membership, Organisation, Role
 from planner.venues.models import Venue
 
 _numbers = itertools.count(1)
+# 14 June 2091, 18:00 in Riga: a day of remembrance, upcoming for the life of this code.
+DEFAULT_START = datetime(2091, 6, 14, 15, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"
 
 
@@ -103,7 +105,8 @@ def make_event(
     status = EventStatus(status)
     venue = venue or _existing(Venue, "freedom-monument-riga") or make_venue()
     organisations = organisations or [make_organisation()]
-    starts_at = starts_at or datetime(2027, 6, 14, 15, 0, tzinfo=UTC)
+    # Far ahead, so that a default event is upcoming whenever the suite runs.
+    starts_at = starts_at or DEFAULT_START
     values = {"title": {"en": f"Vigil {next(_numbers)}"}}
     values.update(overrides)
     event = plan_event(
@@ -112,10 +115,12 @@ def make_event(
         starts_at=starts_at,
         ends_at=values.pop("ends_at", starts_at + duration),
         actor=actor,
+        # A factory is not an organiser: tests of the clash policy go through the forms.
+        clash_acknowledged=True,
         **values,
     )
     if status != EventStatus.DRAFT:
-        publish(event, actor)
+        publish(event, actor, clash_acknowledged=True)
     if status == EventStatus.POSTPONED:
         postpone(event, actor, note={"en": "Postponed."})
     elif status == EventStatus.CANCELLED:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.accounts.models import Invitation, User
+from planner.accounts.operations import invite
 from planner.audit.models import AuditEntry
 from planner.commemorations.models import Commemoration
 from planner.extensions import db
@@ -255,7 +256,7 @@ def test_a_failed_edit_changes_nothing(as_admin):
 
 def test_a_venue_with_events_is_not_deleted(as_admin):
     venue = make_venue()
-    make_event(venue=venue, starts_at=datetime(2027, 6, 14, 15, tzinfo=UTC))
+    make_event(venue=venue, starts_at=datetime(2091, 6, 14, 15, tzinfo=UTC))
     post_form(as_admin, "/manage/admin/venues/freedom-monument-riga/delete", {})
     assert db.session.execute(select(Venue)).scalar_one() is not None
     assert audit_actions("venues") == []
@@ -360,6 +361,25 @@ def test_admin_invites_a_new_administrator(as_admin, client):
     assert helper.is_admin
 
 
+def test_admin_revokes_an_invitation_to_become_an_administrator(as_admin, admin, client):
+    invitation, token = invite(admin, "helper@example.org", make_admin=True)
+    db.session.commit()
+    page = as_admin.get("/manage/admin/users").get_data(as_text=True)
+    pending = page.split("to become an administrator not yet accepted", 1)[1]
+    assert "helper@example.org" in pending
+    response = as_admin.post(
+        f"/manage/admin/users/invitations/{invitation.id}/revoke",
+        data={"csrf_token": csrf_token(as_admin, "/manage/admin/users")},
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "The invitation for helper@example.org has been revoked." in page
+    assert "helper@example.org" not in page.split("not yet accepted", 1)[1]
+    db.session.refresh(invitation)
+    assert invitation.revoked_at is not None
+    assert client.get(f"/invitations/{token}").status_code == 410
+
+
 def test_admin_invites_for_an_organisation_and_must_choose_one_or_admin(as_admin):
     make_organisation(slug="museum")
     response = post_form(
@@ -419,7 +439,18 @@ def world(app):
     editor_membership = db.session.execute(
         select(Membership).where(Membership.user_id == users["editor"].id)
     ).scalar_one()
-    return {"users": users, "membership": editor_membership.id, "editor": users["editor"].id}
+    invitation, _token = invite(
+        users["owner"], "later@example.org", organisation=museum, role=Role.EDITOR
+    )
+    for_admin, _token = invite(users["admin"], "helper@example.org", make_admin=True)
+    db.session.commit()
+    return {
+        "admin_invitation": for_admin.id,
+        "users": users,
+        "membership": editor_membership.id,
+        "editor": users["editor"].id,
+        "invitation": invitation.id,
+    }
 
 
 def routes(world) -> list[tuple[str, str, dict, dict]]:
@@ -467,7 +498,7 @@ def routes(world) -> list[tuple[str, str, dict, dict]]:
         )
     ]
     table += [
-        ("POST", "/account/password", {}, {**sign_in_needed, "default": 200}),
+        ("POST", "/account/password", {}, {**sign_in_needed, "default": 422}),
         (
             "POST",
             "/manage/organisations/museum/members/invite",
@@ -482,8 +513,20 @@ def routes(world) -> list[tuple[str, str, dict, dict]]:
         ),
         ("POST", f"{m}/role", {"role": "owner"}, {**members_write, "owner": 302, "admin": 302}),
         ("POST", f"{u}/admin", {"value": "1"}, {**admin_only, "admin": 302}),
+        (
+            "POST",
+            f"/manage/admin/users/invitations/{world['admin_invitation']}/revoke",
+            {},
+            {**admin_only, "admin": 302},
+        ),
         ("POST", f"{u}/active", {"value": "0"}, {**admin_only, "admin": 302}),
         ("POST", f"{m}/remove", {}, {**members_write, "owner": 302, "admin": 302}),
+        (
+            "POST",
+            f"/manage/organisations/museum/members/invitations/{world['invitation']}/revoke",
+            {},
+            {**members_write, "owner": 302, "admin": 302},
+        ),
         (
             "POST",
             "/manage/admin/commemorations/june-deportation-1941/delete",
@@ -512,9 +555,15 @@ def test_permission_matrix(client, login_as, world, role):
         key = f"{method} {path}"
         expected[key] = statuses.get(role, statuses.get("default"))
         if method == "GET":
-            got[key] = client.get(path).status_code
+            response = client.get(path)
         else:
-            got[key] = client.post(path, data={**data, "csrf_token": token}).status_code
+            response = client.post(path, data={**data, "csrf_token": token})
+        got[key] = response.status_code
+        if role == "anonymous" and response.status_code == 302 and path != "/logout":
+            # Sent to sign in, and back here afterwards.
+            assert response.headers["Location"].startswith("/login?next=%2F"), key
+            got[key] = "302 to /login"
+            expected[key] = "302 to /login" if expected[key] == 302 else expected[key]
     assert got == expected
 
 

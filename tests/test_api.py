@@ -199,7 +199,10 @@ def test_malformed_parameters_are_a_400_problem_naming_the_parameter(client, app
         "/api/v1/events?organisation=%00",
         "/api/v1/events/no-such-event",
         "/api/v1/events/%00",
+        "/api/v1/events?venue=%00",
+        "/api/v1/events?commemoration=%00",
         "/api/v1/commemorations/no-such-day",
+        "/api/v1/commemorations/%00",
     ],
 )
 def test_unknown_slugs_are_a_404_problem(client, app, path):

@@ -3,11 +3,13 @@
 from sqlalchemy import func, select
 
 from planner.accounts.models import User
+from planner.audit.models import AuditEntry
 from planner.commemorations.models import Commemoration
 from planner.events.models import Event, EventStatus
 from planner.extensions import db
 from planner.organisations.models import Membership, Organisation, Role
 from planner.venues.models import Venue
+from tests.factories import make_organisation, make_user
 
 
 def count(model) -> int:
@@ -121,6 +123,47 @@ def test_grant_with_bad_arguments_fails_with_one_line(runner):
     bad_role = runner.invoke(args=["users", "grant", "a@example.org", "x", "--role", "king"])
     assert bad_role.exit_code != 0
     assert count(Membership) == 0
+
+
+def test_grant_finds_the_account_as_sign_in_does_and_leaves_an_audit_entry(runner):
+    museum = make_organisation(slug="museum")
+    make_user("ieva@example.org")
+    result = runner.invoke(
+        args=["users", "grant", "  Ieva@EXAMPLE.org ", "museum", "--role", "editor"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ieva@example.org is now editor of museum." in result.output
+    membership = db.session.execute(select(Membership)).scalar_one()
+    assert (membership.organisation_id, membership.role) == (museum.id, Role.EDITOR)
+    entry = db.session.execute(select(AuditEntry)).scalar_one()
+    assert (entry.action, entry.organisation_id, entry.actor) == ("add_member", museum.id, "system")
+    assert entry.changes == {"role": [None, "editor"]}
+
+
+def test_grant_never_demotes_the_last_owner(runner):
+    museum = make_organisation(slug="museum")
+    make_user("owner@example.org", memberships={museum: "owner"})
+    result = runner.invoke(
+        args=["users", "grant", "owner@example.org", "museum", "--role", "editor"]
+    )
+    assert result.exit_code != 0
+    lines = result.output.strip().splitlines()
+    assert lines == [
+        "Error: owner@example.org keeps their role: an organisation needs at least one owner"
+    ]
+    db.session.expire_all()
+    assert db.session.execute(select(Membership.role)).scalar_one() == Role.OWNER
+    assert count(AuditEntry) == 0
+
+
+def test_grant_to_a_malformed_address_or_slug_writes_nothing(runner):
+    make_organisation(slug="museum")
+    make_user("ieva@example.org")
+    for args in (["not an address", "museum"], ["ieva@example.org", "museum\x00"]):
+        result = runner.invoke(args=["users", "grant", *args, "--role", "editor"])
+        assert result.exit_code != 0
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    assert count(Membership) == count(AuditEntry) == 0
 
 
 def test_an_administrator_sets_a_new_password_for_an_organiser_who_forgot_theirs(runner, client):

@@ -58,18 +58,18 @@ def the_readers(node_or_none, body: bytes) -> dict[str, dict[str, dict]]:
 
 @pytest.fixture
 def riga_dst_events(app):
-    """Four events at the edges of Riga's 2027 clock changes (spring 28 March, autumn 31 Oct)."""
+    """Four events at the edges of Riga's 2091 clock changes (spring 25 March, autumn 28 Oct)."""
     venue = make_venue()
     moments = {
         # 02:30 EET, half an hour before clocks go forward at 03:00.
-        "before-spring": datetime(2027, 3, 28, 0, 30, tzinfo=UTC),
+        "before-spring": datetime(2091, 3, 25, 0, 30, tzinfo=UTC),
         # 04:30 EEST, an hour and a half after.
-        "after-spring": datetime(2027, 3, 28, 1, 30, tzinfo=UTC),
+        "after-spring": datetime(2091, 3, 25, 1, 30, tzinfo=UTC),
         # 03:30 EEST, the first time the clock shows 03:30 that night (RFC 5545's reading of
         # a TZID time; ical.js reads the second).
-        "autumn-first": datetime(2027, 10, 31, 0, 30, tzinfo=UTC),
+        "autumn-first": datetime(2091, 10, 28, 0, 30, tzinfo=UTC),
         # 03:30 EET, the second time: only UTC can say which.
-        "autumn-second": datetime(2027, 10, 31, 1, 30, tzinfo=UTC),
+        "autumn-second": datetime(2091, 10, 28, 1, 30, tzinfo=UTC),
     }
     return {
         name: make_event(venue=venue, starts_at=moment, duration=timedelta(minutes=45), slug=name)
@@ -88,12 +88,12 @@ def test_times_survive_the_clock_changes_in_every_reader(client, riga_dst_events
             assert seen["end"] == event.ends_at, (name, event.slug, seen["end"])
     text = body.decode()
     # Local wall times with the venue's zone, where the wall time says one instant...
-    assert "DTSTART;TZID=Europe/Riga:20270328T023000" in text
-    assert "DTSTART;TZID=Europe/Riga:20270328T043000" in text
+    assert "DTSTART;TZID=Europe/Riga:20910325T023000" in text
+    assert "DTSTART;TZID=Europe/Riga:20910325T043000" in text
     # ...and UTC in the repeated hour, where readers disagree on which 03:30 a TZID time is.
-    assert "DTSTART:20271031T003000Z" in text
-    assert "DTSTART:20271031T013000Z" in text
-    assert "TZID=Europe/Riga:20271031T03" not in text
+    assert "DTSTART:20911028T003000Z" in text
+    assert "DTSTART:20911028T013000Z" in text
+    assert "TZID=Europe/Riga:20911028T03" not in text
     assert readers["ical.js"][riga_dst_events["after-spring"].uid]["start_tzid"] == "Europe/Riga"
 
 
@@ -101,25 +101,25 @@ def test_vtimezone_onsets_follow_rfc_5545(client, riga_dst_events):
     text = feed(client, "/calendar.ics").decode()
     # The onset is the local time before the change: 03:00 EET in spring, 04:00 EEST in autumn.
     assert (
-        "BEGIN:DAYLIGHT\r\nDTSTART:20270328T030000\r\nTZNAME:EEST\r\n"
+        "BEGIN:DAYLIGHT\r\nDTSTART:20910325T030000\r\nTZNAME:EEST\r\n"
         "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0300\r\nEND:DAYLIGHT"
     ) in text
     assert (
-        "BEGIN:STANDARD\r\nDTSTART:20271031T040000\r\nTZNAME:EET\r\n"
+        "BEGIN:STANDARD\r\nDTSTART:20911028T040000\r\nTZNAME:EET\r\n"
         "TZOFFSETFROM:+0300\r\nTZOFFSETTO:+0200\r\nEND:STANDARD"
     ) in text
 
 
 def test_every_tzid_has_its_vtimezone_in_tzid_order(client, app):
     for slug, country, zone, when in (
-        ("vilnius", "LT", "Europe/Vilnius", datetime(2027, 3, 25, 10, tzinfo=UTC)),
-        ("tallinn", "EE", "Europe/Tallinn", datetime(2027, 6, 14, 8, tzinfo=UTC)),
-        ("new-york", "US", "America/New_York", datetime(2027, 11, 7, 5, 30, tzinfo=UTC)),
-        ("kolkata", "IN", "Asia/Kolkata", datetime(2028, 1, 5, 9, tzinfo=UTC)),
+        ("vilnius", "LT", "Europe/Vilnius", datetime(2091, 3, 25, 10, tzinfo=UTC)),
+        ("tallinn", "EE", "Europe/Tallinn", datetime(2091, 6, 14, 8, tzinfo=UTC)),
+        ("new-york", "US", "America/New_York", datetime(2091, 11, 4, 5, 30, tzinfo=UTC)),
+        ("kolkata", "IN", "Asia/Kolkata", datetime(2092, 1, 5, 9, tzinfo=UTC)),
     ):
         venue = make_venue(slug=slug, name={"en": slug.title()}, country=country, timezone=zone)
         make_event(venue=venue, starts_at=when)
-    make_event(starts_at=datetime(2026, 12, 31, 21, 30, tzinfo=UTC))  # Riga, into 2027
+    make_event(starts_at=datetime(2090, 12, 31, 21, 30, tzinfo=UTC))  # Riga, into 2091
     body = feed(client, "/calendar.ics")
     assert used_tzids(body) == {
         "Europe/Vilnius",
@@ -155,7 +155,7 @@ def test_a_hostile_title_stays_one_harmless_summary(client, app, node):
         title={"en": hostile},
         description={"en": "Line one\nEND:VEVENT\nBEGIN:VALARM\nTRIGGER:-PT5M"},
     )
-    other = make_event(starts_at=datetime(2027, 6, 14, 18, tzinfo=UTC))
+    other = make_event(starts_at=datetime(2091, 6, 14, 18, tzinfo=UTC))
     body = feed(client, "/calendar.ics")
     lines = raw_lines(body)
     assert lines.count(b"BEGIN:VEVENT") == 2
@@ -203,7 +203,7 @@ def test_event_properties_match_the_database(client, app, node):
     assert seen["status"] == "CONFIRMED"
     assert seen["sequence"] == 0
     assert seen["start_tzid"] == "Europe/Riga"
-    assert vevent["DTSTART"].dt.replace(tzinfo=None) == datetime(2027, 6, 14, 18, 0)
+    assert vevent["DTSTART"].dt.replace(tzinfo=None) == datetime(2091, 6, 14, 18, 0)
     assert seen["description"] == ("Bring a candle. See the list (https://example.org/names).")
     assert seen["location"] == "Freedom Monument, Brīvības bulvāris, Rīga"
     assert vevent["GEO"].latitude == pytest.approx(56.9514)
@@ -242,12 +242,13 @@ def test_statuses_as_subscribers_see_them(client, app, node):
     scheduled = make_event(title={"en": "Scheduled"})
     cancelled = make_event(title={"en": "Cancelled one"}, status="cancelled")
     tentative = make_event(title={"en": "Postponed, no date"}, status="postponed")
-    moved = make_event(title={"en": "Moved"}, starts_at=datetime(2027, 6, 14, 10, tzinfo=UTC))
+    moved = make_event(title={"en": "Moved"}, starts_at=datetime(2091, 6, 14, 10, tzinfo=UTC))
     postpone(
         moved,
         None,
         note={"en": "Moved to the evening."},
-        starts_at=datetime(2027, 6, 14, 16, tzinfo=UTC),
+        starts_at=datetime(2091, 6, 14, 16, tzinfo=UTC),
+        clash_acknowledged=True,
     )
     db.session.commit()
     body = feed(client, "/calendar.ics")
@@ -262,9 +263,9 @@ def test_statuses_as_subscribers_see_them(client, app, node):
         )
         assert events[moved.uid]["status"] == "CONFIRMED", name
         assert events[moved.uid]["sequence"] == 1, name
-        assert events[moved.uid]["start"] == datetime(2027, 6, 14, 16, tzinfo=UTC), name
+        assert events[moved.uid]["start"] == datetime(2091, 6, 14, 16, tzinfo=UTC), name
         assert events[moved.uid]["description"] == (
-            "Postponed: it was first planned for Monday, 14 June 2027 at 13:00."
+            "Postponed: it was first planned for Thursday, 14 June 2091 at 13:00."
             "\nMoved to the evening."
         ), name
 
@@ -375,7 +376,7 @@ def test_same_data_same_bytes_in_fresh_processes(client, app, tmp_path):
         ("kyiv", "UA", "Europe/Kyiv"),
     ):
         venue = make_venue(slug=slug, name={"en": slug}, country=country, timezone=zone)
-        make_event(venue=venue, starts_at=datetime(2027, 6, 14, 9, tzinfo=UTC))
+        make_event(venue=venue, starts_at=datetime(2091, 6, 14, 9, tzinfo=UTC))
     make_event(title={"lv": BALTIC["lv"]})
     here = client.get("/calendar.ics?lang=lv")
     script = (

@@ -151,7 +151,10 @@ def test_an_invited_organiser_plans_publishes_postpones_and_cancels_and_feeds_fo
     assert "It was planned for" in page and "18:00" in page
 
     organiser.open(manage_url)
-    organiser.submit(organiser.page.form("/cancel"), "Cancel the event")
+    organiser.submit(organiser.page.form("/cancel"), "Cancel the event…")
+    assert "Yes, cancel the event" in organiser.page.html
+    check_feeds(1, riga_evening + timedelta(hours=1), "CONFIRMED")
+    organiser.submit(organiser.page.form("/cancel"), "Yes, cancel the event")
     check_feeds(2, riga_evening + timedelta(hours=1), "CANCELLED")
     page = public_page()
     assert "This event is cancelled." in page
@@ -282,7 +285,7 @@ def test_pages_name_an_icon_that_exists(client):
 def test_an_anniversary_reads_in_the_page_language(client):
     june = make_commemoration()
     event = make_event(
-        title={"en": "A vigil"}, commemoration=june, starts_at=datetime(2027, 6, 14, 15, tzinfo=UTC)
+        title={"en": "A vigil"}, commemoration=june, starts_at=datetime(2091, 6, 14, 15, tzinfo=UTC)
     )
     page = client.get(f"/events/{event.slug}?lang=lv").get_data(as_text=True)
-    assert "Komunistiskā genocīda upuru piemiņas diena: 86. gadadiena" in page
+    assert "Komunistiskā genocīda upuru piemiņas diena: 150. gadadiena" in page

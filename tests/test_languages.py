@@ -24,11 +24,11 @@ from tests.manage_support import (
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "planner" / "translations"
 LANGUAGES = ("et", "lv", "lt")
-# 18:00 in Riga on 14 June 2027: the 86th anniversary of the June deportation of 1941.
-JUNE_2027 = datetime(2027, 6, 14, 15, 0, tzinfo=UTC)
+# 18:00 in Riga on 14 June 2091: the 150th anniversary of the June deportation of 1941.
+JUNE_2091 = datetime(2091, 6, 14, 15, 0, tzinfo=UTC)
 NAV_EVENTS = {"en": "Events", "et": "Üritused", "lv": "Pasākumi", "lt": "Renginiai"}
 SIGN_IN = {"et": "Logi sisse", "lv": "Pieteikties", "lt": "Prisijungti"}
-ANNIVERSARY = {"et": "86. aastapäev", "lv": "86. gadadiena", "lt": "86-osios metinės"}
+ANNIVERSARY = {"et": "150. aastapäev", "lv": "150. gadadiena", "lt": "150-osios metinės"}
 PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?([diouxXeEfFgGcrs%])")
 
 
@@ -66,7 +66,7 @@ def test_event_page_names_the_anniversary_in_the_readers_language(client, june, 
     event = make_event(
         title={"en": "Candle vigil"},
         commemoration=june,
-        starts_at=JUNE_2027,
+        starts_at=JUNE_2091,
         kind=EventKind.VIGIL,
     )
     page = text_of(client.get(f"/events/{event.slug}?lang={lang}"))
@@ -77,9 +77,9 @@ def test_event_page_names_the_anniversary_in_the_readers_language(client, june, 
 
 
 def test_event_page_in_english_keeps_the_english_ordinal(client, june):
-    event = make_event(title={"en": "Candle vigil"}, commemoration=june, starts_at=JUNE_2027)
+    event = make_event(title={"en": "Candle vigil"}, commemoration=june, starts_at=JUNE_2091)
     page = text_of(client.get(f"/events/{event.slug}?lang=en"))
-    assert "86th anniversary of the June deportation of 1941" in page
+    assert "150th anniversary of the June deportation of 1941" in page
 
 
 @pytest.mark.parametrize(
@@ -102,7 +102,7 @@ def test_embed_listing_shows_events_with_kind_and_organisers_in_latvian(client, 
     make_event(
         title={"en": "Flowers", "lv": "Ziedi pie pieminekļa"},
         commemoration=june,
-        starts_at=JUNE_2027.replace(year=2099),
+        starts_at=JUNE_2091.replace(year=2099),
         organisations=[organisation],
     )
     page = text_of(client.get("/embed/events?lang=lv"))
@@ -139,27 +139,27 @@ def test_a_choice_overrides_accept_language(client, june):
 
 
 def test_suggested_titles_fill_every_language(app, june):
-    titles = suggested_titles(june, date(2027, 6, 14), EventKind.FLOWER_LAYING)
+    titles = suggested_titles(june, date(2091, 6, 14), EventKind.FLOWER_LAYING)
     assert titles == {
-        "en": "Flower-laying — 86th anniversary of the June deportation of 1941",
-        "et": "Lillede asetamine — Leinapäev: 86. aastapäev",
-        "lv": "Ziedu nolikšana — Komunistiskā genocīda upuru piemiņas diena: 86. gadadiena",
-        "lt": "Gėlių padėjimas — Gedulo ir vilties diena: 86-osios metinės",
+        "en": "Flower-laying — 150th anniversary of the June deportation of 1941",
+        "et": "Lillede asetamine — Leinapäev: 150. aastapäev",
+        "lv": "Ziedu nolikšana — Komunistiskā genocīda upuru piemiņas diena: 150. gadadiena",
+        "lt": "Gėlių padėjimas — Gedulo ir vilties diena: 150-osios metinės",
     }
 
 
 def test_a_dst_gap_is_explained_in_the_readers_language(app):
     with pytest.raises(ValueError) as caught:
-        local_to_utc(date(2027, 3, 28), datetime(2027, 3, 28, 3, 30).time(), "Europe/Riga")
+        local_to_utc(date(2091, 3, 25), datetime(2091, 3, 25, 3, 30).time(), "Europe/Riga")
     # The message is worked out when it is shown, in the language of the moment.
     message = caught.value.message
     with force_locale("lv"):
         assert str(message) == (
-            "2027. gada 28. martā laika joslā Europe/Riga laika 03:30 nav: tad pulksteņus"
+            "2091. gada 25. martā laika joslā Europe/Riga laika 03:30 nav: tad pulksteņus"
             " pagriež uz priekšu. Izvēlieties citu laiku."
         )
     with force_locale("en"):
-        assert str(message).startswith("03:30 does not exist on 28 March 2027 in Europe/Riga")
+        assert str(message).startswith("03:30 does not exist on 25 March 2091 in Europe/Riga")
 
 
 @pytest.mark.usefixtures("fast_passwords")
@@ -167,9 +167,9 @@ def test_the_planning_form_explains_a_clock_change_in_latvian(client, login_as):
     world = make_world()
     login_as(world.editor)
     client.get("/manage/?lang=lv")  # the organiser chooses Latvian; the cookie keeps it
-    data = new_event_data(day="2027-10-31", start_time="03:30", end_time="05:00", commemoration="")
+    data = new_event_data(day="2091-10-28", start_time="03:30", end_time="05:00", commemoration="")
     page = post(client, "/manage/events/new", data).get_data(as_text=True)
-    assert "2027. gada 31. oktobrī laika joslā Europe/Riga laiks 03:30 pienāk divreiz" in page
+    assert "2091. gada 28. oktobrī laika joslā Europe/Riga laiks 03:30 pienāk divreiz" in page
     assert "Nekas netika saglabāts." in page
     assert "happens twice" not in page
 

@@ -123,7 +123,10 @@ def test_postponing_with_no_new_time_yet(client, login_as):
     world = make_world()
     login_as(world.editor)
     event = world.scheduled
-    page = _follow(client, _step(client, event, "postpone", note_en="New date soon."))
+    page = _follow(
+        client,
+        _step(client, event, "postpone", until_further_notice="y", note_en="New date soon."),
+    )
     assert "Postponed until further notice" in page
     db.session.expire_all()
     assert event.status == EventStatus.POSTPONED
@@ -134,8 +137,8 @@ def test_postponing_with_no_new_time_yet(client, login_as):
 def test_postponing_needs_a_date_and_a_start_together(client, login_as):
     world = make_world()
     login_as(world.editor)
-    response = _step(client, world.scheduled, "postpone", start_time="12:00")
-    assert response.status_code == 200
+    response = _step(client, world.scheduled, "postpone", day="", start_time="12:00")
+    assert response.status_code == 422
     assert "Give the new date and start time" in response.get_data(as_text=True)
     db.session.expire_all()
     assert world.scheduled.status == EventStatus.SCHEDULED
@@ -145,7 +148,8 @@ def test_postponing_into_a_dst_gap_is_refused(client, login_as):
     world = make_world()
     login_as(world.editor)
     response = _step(client, world.scheduled, "postpone", day="2099-03-29", start_time="03:30")
-    page = _follow(client, response)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
     assert "does not exist on 29 March 2099 in Europe/Riga" in page
     db.session.expire_all()
     assert world.scheduled.status == EventStatus.SCHEDULED
@@ -155,7 +159,16 @@ def test_cancelling_keeps_the_event_public_and_marked(client, login_as):
     world = make_world()
     login_as(world.editor)
     event = world.scheduled
-    page = _follow(client, _step(client, event, "cancel", note_en="Storm warning."))
+    question = _step(client, event, "cancel", note_en="Storm warning.")
+    assert question.status_code == 200
+    asked = question.get_data(as_text=True)
+    assert "Cancel “Published vigil”?" in asked
+    assert "Yes, cancel the event" in asked
+    db.session.expire_all()
+    assert event.status == EventStatus.SCHEDULED
+    page = _follow(
+        client, _step(client, event, "cancel", note_en="Storm warning.", confirmed="yes")
+    )
     assert "Cancelled: the event stays on the public pages" in page
     db.session.expire_all()
     assert event.status == EventStatus.CANCELLED
@@ -232,8 +245,8 @@ def test_a_lifecycle_step_on_a_stale_page_is_refused(client, login_as):
     login_as(world.editor)
     event = world.scheduled
     stale_version = event.version
-    _follow(client, _step(client, event, "postpone", note_en="Later."))
-    page = _follow(client, _step(client, event, "cancel", version=stale_version))
+    _follow(client, _step(client, event, "postpone", until_further_notice="y"))
+    page = _follow(client, _step(client, event, "cancel", version=stale_version, confirmed="yes"))
     assert "This event was changed by First organiser" in page
     db.session.expire_all()
     assert event.status == EventStatus.POSTPONED
@@ -253,7 +266,7 @@ def test_postponing_onto_a_taken_time_shows_the_clash_and_asks_to_confirm(client
     assert "postpone anyway" not in plain
     response = _step(client, event, "postpone", day="2099-06-21", start_time="12:00")
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "The venue is already taken at the new time" in page
     assert "Their later vigil" in page
     assert "I know about the clash, postpone anyway" in page

@@ -76,7 +76,7 @@ def test_observing_countries_are_validated(app):
 
 
 def test_end_before_start_is_refused(app):
-    start = datetime(2027, 6, 14, 15, tzinfo=UTC)
+    start = datetime(2091, 6, 14, 15, tzinfo=UTC)
     with pytest.raises(ValidationError) as raised:
         make_event(starts_at=start, ends_at=start - timedelta(minutes=1))
     assert raised.value.field == "ends_at"
@@ -86,17 +86,17 @@ def test_end_before_start_is_refused(app):
 
 def test_naive_datetimes_are_refused(app):
     with pytest.raises(ValidationError):
-        make_event(starts_at=datetime(2027, 6, 14, 15))
+        make_event(starts_at=datetime(2091, 6, 14, 15))
 
 
 def test_instants_come_back_time_zone_aware_in_utc(app):
-    event = make_event(starts_at=datetime(2027, 6, 14, 18, tzinfo=UTC))
+    event = make_event(starts_at=datetime(2091, 6, 14, 18, tzinfo=UTC))
     db.session.expire_all()
     stored = db.session.get(Event, event.id)
-    assert stored.starts_at == datetime(2027, 6, 14, 18, tzinfo=UTC)
+    assert stored.starts_at == datetime(2091, 6, 14, 18, tzinfo=UTC)
     assert stored.starts_at.tzinfo is not None
-    assert stored.local_start.isoformat() == "2027-06-14T21:00:00+03:00"
-    assert stored.local_start_date.isoformat() == "2027-06-14"
+    assert stored.local_start.isoformat() == "2091-06-14T21:00:00+03:00"
+    assert stored.local_start_date.isoformat() == "2091-06-14"
 
 
 def test_slugs_are_unique(app):
@@ -188,13 +188,13 @@ def test_plan_again_copies_to_the_next_occurrence_as_a_draft(app):
     event = make_event(
         commemoration=june,
         organisations=[organisation],
-        title={"en": "86th anniversary vigil 2027"},
-        starts_at=datetime(2027, 6, 14, 15, tzinfo=UTC),  # 18:00 in Riga
+        title={"en": "150th anniversary vigil 2091"},
+        starts_at=datetime(2091, 6, 14, 15, tzinfo=UTC),  # 18:00 in Riga
     )
     copy = plan_again(event, None)
     assert copy.status == EventStatus.DRAFT
-    assert copy.local_start.isoformat() == "2028-06-14T18:00:00+03:00"
-    assert copy.display_title() == "87th anniversary vigil 2028"
+    assert copy.local_start.isoformat() == "2092-06-14T18:00:00+03:00"
+    assert copy.display_title() == "151st anniversary vigil 2092"
     assert copy.organisations == [organisation]
     assert copy.uid != event.uid
 

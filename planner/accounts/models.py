@@ -116,6 +116,7 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
@@ -129,4 +130,6 @@ class Invitation(db.Model):
         return secrets.token_urlsafe(32)
 
     def is_usable(self, at: datetime | None = None) -> bool:
-        return self.used_at is None and (at or now_utc()) < self.expires_at
+        return (
+            self.used_at is None and self.revoked_at is None and (at or now_utc()) < self.expires_at
+        )

@@ -1,4 +1,5 @@
-"""Account operations: signing in, invitations, memberships. They flush; the view commits."""
+"""Account operations: signing in, passwords, invitations, account flags. They flush; the request
+commits once (memberships are in planner.accounts.memberships)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,16 @@ from functools import cache
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 
-from planner.accounts.models import Invitation, User, hash_token, password_hasher
+from planner.accounts.memberships import lock_memberships
+from planner.accounts.models import (
+    Invitation,
+    User,
+    check_password_strength,
+    hash_token,
+    password_hasher,
+)
 from planner.audit.operations import record
 from planner.db import ValidationError, now_utc
 from planner.extensions import db
@@ -113,101 +121,122 @@ def find_invitation(token: str) -> Invitation | None:
     ).scalar_one_or_none()
 
 
+class InvitationUnusable(Exception):
+    """The invitation was used, revoked or has expired (perhaps a moment ago, elsewhere)."""
+
+    def __init__(self, invitation: Invitation):
+        super().__init__(f"invitation {invitation.id} cannot be used")
+        self.invitation = invitation
+
+
+def _claim(invitation: Invitation) -> None:
+    """Mark the invitation used, once: a second accept, even at the same moment, is refused.
+
+    The conditional UPDATE waits for a concurrent accept of the same row to end (a row lock on
+    PostgreSQL, the write lock on SQLite), then finds the invitation used and changes nothing.
+    """
+    now = now_utc()
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.used_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(invitation)
+    if claimed != 1:
+        raise InvitationUnusable(invitation)
+
+
 def _join(invitation: Invitation, user: User) -> None:
     if invitation.organisation is not None and user.role_in(invitation.organisation) is None:
         membership = Membership(organisation=invitation.organisation, role=invitation.role)
         user.memberships.append(membership)
     if invitation.make_admin:
         user.is_admin = True
-    invitation.used_at = now_utc()
+
+
+def _record_acceptance(invitation: Invitation, user: User) -> None:
+    record(
+        "accept_invitation",
+        user,
+        user,
+        label=user.email,
+        organisation_id=invitation.organisation_id,
+        changes={"role": [None, invitation.role.value if invitation.role else None]},
+    )
 
 
 def accept_as_new_user(invitation: Invitation, display_name: str, password: str) -> User:
-    """Create the invited account with its password, and join the organisation."""
+    """Create the invited account with its password, and join the organisation.
+
+    The password is checked before anything changes; InvitationUnusable when the invitation
+    was used or revoked in the meantime.
+    """
+    check_password_strength(password)
+    _claim(invitation)
     user = User(email=invitation.email, display_name=display_name.strip()[:120])
     user.set_password(password)
     db.session.add(user)
     _join(invitation, user)
     db.session.flush()
-    record(
-        "accept_invitation",
-        user,
-        user,
-        label=user.email,
-        organisation_id=invitation.organisation_id,
-        changes={"role": [None, invitation.role.value if invitation.role else None]},
-    )
+    _record_acceptance(invitation, user)
     return user
 
 
 def accept_as_existing_user(invitation: Invitation, user: User) -> None:
     """Add the invited membership to the signed-in account the invitation was for."""
+    _claim(invitation)
+    if invitation.organisation is not None:
+        # An administrator may be adding the same account at this moment.
+        lock_memberships(invitation.organisation)
+        db.session.refresh(user, ["memberships"])
     _join(invitation, user)
+    _record_acceptance(invitation, user)
+
+
+def revoke_invitation(actor: User, invitation: Invitation) -> None:
+    """Make a pending invitation's link unusable; its page then says it is no longer valid."""
+    if not invitation.is_usable(now_utc()):
+        raise ValidationError("invitation", _l("this invitation was already used or has expired"))
+    invitation.revoked_at = now_utc()
     record(
-        "accept_invitation",
-        user,
-        user,
-        label=user.email,
+        "revoke_invitation",
+        invitation,
+        actor,
+        label=invitation.email,
         organisation_id=invitation.organisation_id,
-        changes={"role": [None, invitation.role.value if invitation.role else None]},
+        changes={
+            "email": [invitation.email, None],
+            "role": [invitation.role.value if invitation.role else None, None],
+        },
     )
 
 
-def owner_count(organisation: Organisation) -> int:
-    return db.session.execute(
-        select(func.count())
-        .select_from(Membership)
-        .where(Membership.organisation_id == organisation.id, Membership.role == Role.OWNER)
-    ).scalar_one()
-
-
-def add_member(actor: User, organisation: Organisation, user: User, role: Role) -> Membership:
-    if user.role_in(organisation) is not None:
-        raise ValidationError("email", _l("this person is already a member"))
-    membership = Membership(organisation=organisation, user=user, role=role)
-    db.session.add(membership)
-    record(
-        "add_member",
-        membership,
-        actor,
-        label=f"{user.email} in {organisation.slug}",
-        organisation_id=organisation.id,
-        changes={"role": [None, role.value]},
+def pending_invitations(organisation: Organisation | None) -> list[Invitation]:
+    """The invitations that can still be accepted, oldest first: to join `organisation`, or
+    (for None) to become a site administrator without joining an organisation."""
+    where = (
+        Invitation.organisation_id == organisation.id
+        if organisation is not None
+        else Invitation.organisation_id.is_(None)
     )
-    return membership
-
-
-def change_role(actor: User, membership: Membership, role: Role) -> None:
-    """Change a member's role; the last owner stays an owner."""
-    if membership.role == role:
-        return
-    if membership.role == Role.OWNER and owner_count(membership.organisation) <= 1:
-        raise ValidationError("role", _l("an organisation needs at least one owner"))
-    old = membership.role
-    membership.role = role
-    record(
-        "change_role",
-        membership,
-        actor,
-        label=f"{membership.user.email} in {membership.organisation.slug}",
-        organisation_id=membership.organisation_id,
-        changes={"role": [old.value, role.value]},
+    return list(
+        db.session.execute(
+            select(Invitation)
+            .where(
+                where,
+                Invitation.used_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > now_utc(),
+            )
+            .order_by(Invitation.created_at, Invitation.id)
+        ).scalars()
     )
-
-
-def remove_member(actor: User, membership: Membership) -> None:
-    """Remove a member; the last owner cannot be removed."""
-    if membership.role == Role.OWNER and owner_count(membership.organisation) <= 1:
-        raise ValidationError("role", _l("an organisation needs at least one owner"))
-    record(
-        "remove_member",
-        membership,
-        actor,
-        label=f"{membership.user.email} in {membership.organisation.slug}",
-        organisation_id=membership.organisation_id,
-        changes={"role": [membership.role.value, None]},
-    )
-    db.session.delete(membership)
 
 
 def set_admin(actor: User, user: User, is_admin: bool) -> None:

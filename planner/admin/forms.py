@@ -20,13 +20,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from planner.i18n import LANGUAGES
+
 LANGUAGE_LABELS = {
     "en": _l("in English"),
     "et": _l("in Estonian"),
     "lv": _l("in Latvian"),
     "lt": _l("in Lithuanian"),
 }
-FORM_LANGUAGES = tuple(LANGUAGE_LABELS)
+FORM_LANGUAGES = LANGUAGES
 
 
 def _texts(label, *, area: bool = False, max_length: int = 200):

@@ -14,9 +14,9 @@ from wtforms import SelectChoice
 
 from planner.accounts import operations as account_operations
 from planner.accounts.forms import AdminInviteForm
-from planner.accounts.models import User
+from planner.accounts.models import Invitation, User
+from planner.accounts.pages import invitation_sent_page
 from planner.accounts.permissions import is_admin
-from planner.accounts.views import form_errors_from, invitation_sent_page
 from planner.admin import operations
 from planner.admin.forms import (
     CommemorationForm,
@@ -26,11 +26,12 @@ from planner.admin.forms import (
     texts_to_data,
 )
 from planner.commemorations.models import Commemoration, validate_rrule
-from planner.countries import default_timezone, normalise_country
 from planner.db import ValidationError
 from planner.extensions import db, login_manager
+from planner.forms import form_errors_from
 from planner.organisations.models import Membership, Organisation, Role
-from planner.venues.models import Venue
+from planner.venues.models import Venue, usual_zone
+from planner.web import one_by_slug_or_404
 
 bp = Blueprint("admin", __name__, url_prefix="/manage/admin")
 
@@ -59,7 +60,7 @@ def _initial(to_data, item) -> dict | None:
 
 
 def _by_slug(model: type, slug: str):
-    return db.first_or_404(select(model).where(model.slug == slug))
+    return one_by_slug_or_404(model, slug)
 
 
 def _save(model: type, obj, form, values: dict, list_endpoint: str):
@@ -67,10 +68,8 @@ def _save(model: type, obj, form, values: dict, list_endpoint: str):
     try:
         saved = operations.save(model, obj, values, current_user)
     except ValidationError as error:
-        db.session.rollback()
         form_errors_from(form, error)
         return None
-    db.session.commit()
     flash(_("Saved: %(name)s.", name=saved.display_name()), "info")
     return redirect(url_for(list_endpoint))
 
@@ -80,7 +79,6 @@ def _delete(obj, list_endpoint: str, edit_endpoint: str):
     try:
         operations.delete(obj, current_user)
     except ValidationError:
-        db.session.rollback()
         flash(
             _(
                 "%(name)s cannot be deleted because events refer to it. Move or delete those "
@@ -90,7 +88,6 @@ def _delete(obj, list_endpoint: str, edit_endpoint: str):
             "error",
         )
         return redirect(url_for(edit_endpoint, slug=obj.slug))
-    db.session.commit()
     flash(_("Deleted: %(name)s.", name=name), "info")
     return redirect(url_for(list_endpoint))
 
@@ -192,13 +189,8 @@ def venues():
 
 def _venue_values(form: VenueForm) -> dict:
     country = (form.country.data or "").strip()
-    zone = form.timezone.data or ""
-    if not zone:
-        # Blank means: the country's main zone (the model validates the country itself).
-        try:
-            zone = default_timezone(normalise_country(country))
-        except ValidationError:
-            zone = ""
+    # Blank means: the country's main zone (the model validates the country itself).
+    zone = form.timezone.data or usual_zone(country) or ""
     values = {
         "slug": (form.slug.data or "").strip(),
         "name": texts_from(form, "name"),
@@ -215,10 +207,7 @@ def _venue_values(form: VenueForm) -> dict:
 
 
 def _venue_data(item: Venue) -> dict:
-    try:
-        usual = default_timezone(item.country)
-    except (ValidationError, KeyError):
-        usual = None
+    usual = usual_zone(item.country)
     return {
         "slug": item.slug,
         "address": item.address,
@@ -335,7 +324,11 @@ def users():
         .order_by(User.email)
         .options(selectinload(User.memberships).selectinload(Membership.organisation))
     )
-    return render_template("admin/users.html", items=items.scalars().all())
+    return render_template(
+        "admin/users.html",
+        items=items.scalars().all(),
+        pending=account_operations.pending_invitations(None),
+    )
 
 
 def _user(user_id: int) -> User:
@@ -351,10 +344,8 @@ def _set_flag(user_id: int, change):
     try:
         change(current_user, user, value)
     except ValidationError as error:
-        db.session.rollback()
         flash(str(error.message), "error")
     else:
-        db.session.commit()
         flash(_("Saved: %(name)s.", name=user.email), "info")
     return redirect(url_for("admin.users"))
 
@@ -367,6 +358,20 @@ def set_admin(user_id: int):
 @bp.post("/users/<int:user_id>/active")
 def set_active(user_id: int):
     return _set_flag(user_id, account_operations.set_active)
+
+
+@bp.post("/users/invitations/<int:invitation_id>/revoke")
+def revoke_invitation(invitation_id: int):
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        abort(404)
+    try:
+        account_operations.revoke_invitation(current_user, invitation)
+    except ValidationError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The invitation for %(email)s has been revoked.", email=invitation.email), "info")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
@@ -389,10 +394,8 @@ def invite():
                 make_admin=form.make_admin.data,
             )
         except ValidationError as error:
-            db.session.rollback()
             form_errors_from(form, error)
         else:
-            db.session.commit()
             return invitation_sent_page(invitation, token, url_for("admin.users"))
     status = 422 if form.is_submitted() else 200
     return render_template("admin/invite.html", form=form), status

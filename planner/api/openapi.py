@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 description of /api/v1, written by hand to match planner/api/views.py.
+"""The OpenAPI 3.1 description of /api/v1: its paths and parameters written here, its
+`components/schemas` generated from the shapes the answers are built from (planner.api.shapes).
 
 The tests validate it with openapi-spec-validator and run schemathesis against the app with it,
 so a change to the API that is not made here too fails the suite.
@@ -9,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from planner.api.params import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from planner.api.shapes import component_schemas
 from planner.events.filters import MAX_QUERY_LENGTH
-from planner.events.models import EventKind, EventStatus, HostRole
 from planner.i18n import LANGUAGES
 
 PROBLEM = "application/problem+json"
@@ -18,10 +19,6 @@ PROBLEM = "application/problem+json"
 
 def _ref(kind: str, name: str) -> dict[str, str]:
     return {"$ref": f"#/components/{kind}/{name}"}
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
 
 
 def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
@@ -36,12 +33,6 @@ def _country_pattern() -> str:
     codes = sorted(_country_codes())
     return "^(?:" + "|".join(f"[{a}{a.lower()}][{b}{b.lower()}]" for a, b in codes) + ")$"
 
-
-STRING = {"type": "string"}
-URL = {"type": "string", "format": "uri"}
-SLUG = {"type": "string", "pattern": "^[a-z0-9]+(?:-[a-z0-9]+)*$"}
-COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$"}
-YEAR = {"type": ["integer", "null"], "minimum": 1}
 
 PARAMETERS: dict[str, dict[str, Any]] = {
     "lang": {
@@ -149,223 +140,6 @@ HEADERS = {
         "schema": {"type": "string", "const": "*"},
     },
 }
-
-VENUE_FIELDS = {
-    "slug": SLUG,
-    "name": STRING,
-    "address": STRING,
-    "city": STRING,
-    "country": COUNTRY,
-    "latitude": {"type": ["number", "null"], "minimum": -90, "maximum": 90},
-    "longitude": {"type": ["number", "null"], "minimum": -180, "maximum": 180},
-    "timezone": {"type": "string", "description": "An IANA time zone name."},
-}
-
-SCHEMAS: dict[str, dict[str, Any]] = {
-    "Problem": {
-        "type": "object",
-        "description": "RFC 9457 problem details.",
-        "required": ["type", "title", "status"],
-        "properties": {
-            "type": STRING,
-            "title": STRING,
-            "status": {"type": "integer"},
-            "detail": STRING,
-            "parameter": {
-                "type": "string",
-                "description": "The request parameter at fault, for a 400.",
-            },
-        },
-    },
-    "EventVenue": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": list(VENUE_FIELDS),
-        "properties": VENUE_FIELDS,
-    },
-    "Venue": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [*VENUE_FIELDS, "accessibility_notes", "url"],
-        "properties": {
-            **VENUE_FIELDS,
-            "accessibility_notes": {"type": ["string", "null"]},
-            "url": URL,
-        },
-    },
-    "EventOrganisation": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["slug", "name", "role"],
-        "properties": {
-            "slug": SLUG,
-            "name": STRING,
-            "role": {"type": "string", "enum": [role.value for role in HostRole]},
-        },
-    },
-    "Organisation": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["slug", "name", "description", "website", "country", "city", "url"],
-        "properties": {
-            "slug": SLUG,
-            "name": STRING,
-            "description": {"type": ["string", "null"]},
-            "website": {"type": ["string", "null"], "format": "uri"},
-            "country": COUNTRY,
-            "city": STRING,
-            "url": URL,
-        },
-    },
-    "EventCommemoration": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["slug", "name", "anniversary"],
-        "properties": {
-            "slug": SLUG,
-            "name": STRING,
-            "anniversary": {
-                "type": ["integer", "null"],
-                "minimum": 1,
-                "description": "Which anniversary the event's day is; null when the year "
-                "remembered is unknown.",
-            },
-        },
-    },
-    "Occurrence": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["date", "anniversary"],
-        "properties": {
-            "date": {"type": "string", "format": "date"},
-            "anniversary": {"type": ["integer", "null"], "minimum": 1},
-        },
-    },
-    "Commemoration": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [
-            "slug",
-            "name",
-            "description",
-            "rrule",
-            "countries",
-            "remembered_year",
-            "first_observed_year",
-            "next_occurrences",
-            "url",
-        ],
-        "properties": {
-            "slug": SLUG,
-            "name": STRING,
-            "description": {"type": ["string", "null"]},
-            "rrule": {"type": "string", "description": "An RFC 5545 yearly RRULE."},
-            "countries": {"type": "array", "items": COUNTRY, "minItems": 1},
-            "remembered_year": YEAR,
-            "first_observed_year": YEAR,
-            "next_occurrences": {
-                "type": "array",
-                "description": "The coming days of remembrance, today's included.",
-                "items": _ref("schemas", "Occurrence"),
-            },
-            "url": URL,
-        },
-    },
-    "Event": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [
-            "slug",
-            "title",
-            "description",
-            "kind",
-            "status",
-            "status_note",
-            "starts_at",
-            "ends_at",
-            "previous_starts_at",
-            "timezone",
-            "venue",
-            "organisations",
-            "commemoration",
-            "url",
-            "ics_url",
-            "sequence",
-            "updated_at",
-        ],
-        "properties": {
-            "slug": SLUG,
-            "title": STRING,
-            "description": {
-                "type": ["string", "null"],
-                "description": "Markdown text, as the organisers wrote it.",
-            },
-            "kind": {"type": "string", "enum": [kind.value for kind in EventKind]},
-            "status": {
-                "type": "string",
-                "enum": [s.value for s in EventStatus if s != EventStatus.DRAFT],
-            },
-            "status_note": {"type": ["string", "null"]},
-            "starts_at": {
-                "type": "string",
-                "format": "date-time",
-                "description": "Local time in the event's zone, with its UTC offset.",
-            },
-            "ends_at": {"type": "string", "format": "date-time"},
-            "previous_starts_at": {
-                "type": ["string", "null"],
-                "format": "date-time",
-                "description": "For an event postponed to a new time: the start it had before.",
-            },
-            "timezone": {"type": "string", "description": "An IANA time zone name."},
-            "venue": _ref("schemas", "EventVenue"),
-            "organisations": {
-                "type": "array",
-                "minItems": 1,
-                "items": _ref("schemas", "EventOrganisation"),
-            },
-            "commemoration": _nullable(_ref("schemas", "EventCommemoration")),
-            "url": URL,
-            "ics_url": URL,
-            "sequence": {"type": "integer", "minimum": 0},
-            "updated_at": {"type": "string", "format": "date-time"},
-        },
-    },
-}
-
-
-def _page_schema(item: str) -> dict[str, Any]:
-    link = {"type": ["string", "null"], "format": "uri"}
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [
-            "items",
-            "page",
-            "per_page",
-            "total",
-            "pages",
-            "first",
-            "last",
-            "next",
-            "prev",
-        ],
-        "properties": {
-            "items": {"type": "array", "items": _ref("schemas", item)},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-            "total": {"type": "integer", "minimum": 0},
-            "pages": {"type": "integer", "minimum": 1},
-            "first": URL,
-            "last": URL,
-            "next": link,
-            "prev": link,
-        },
-    }
-
-
-for _item in ("Event", "Commemoration", "Venue", "Organisation"):
-    SCHEMAS[f"{_item}Page"] = _page_schema(_item)
 
 RESPONSES = {
     "NotModified": {
@@ -522,7 +296,7 @@ def openapi_document() -> dict[str, Any]:
         "components": {
             "parameters": PARAMETERS,
             "headers": HEADERS,
-            "schemas": SCHEMAS,
+            "schemas": component_schemas(),
             "responses": RESPONSES,
         },
     }

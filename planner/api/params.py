@@ -9,23 +9,9 @@ from werkzeug.datastructures import MultiDict
 
 from planner.errors import BadParameter
 from planner.events.filters import parse_page, whole_number
-from planner.i18n import LANGUAGES
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
-
-
-def parse_lang(args: MultiDict) -> str:
-    """The `lang` parameter: one of the service's languages, English when absent."""
-    lang = args.get("lang") or "en"
-    if lang not in LANGUAGES:
-        raise BadParameter(
-            "lang",
-            gettext(
-                "%(value)r is not one of: %(choices)s", value=lang, choices=", ".join(LANGUAGES)
-            ),
-        )
-    return lang
 
 
 def parse_per_page(args: MultiDict) -> int:

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from planner.api.openapi import openapi_document
-from planner.api.params import PageRequest, parse_lang
+from planner.api.params import PageRequest
 from planner.api.serializers import (
     commemoration_json,
     event_json,
@@ -28,10 +28,10 @@ from planner.commemorations.models import Commemoration
 from planner.events.filters import EventFilters
 from planner.events.models import Event
 from planner.events.queries import past_events, public_events, upcoming_events
-from planner.extensions import db
 from planner.organisations.models import Organisation
-from planner.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
+from planner.pagination import paginate
 from planner.venues.models import Venue
+from planner.web import one_by_slug_or_404, parse_lang
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -56,14 +56,11 @@ def _page_link(page: int, per_page: int) -> str:
 def paginated(query: Select, render: Callable[[Any], dict[str, Any]]) -> Response:
     """One page of `query` in the shared envelope, with next/prev/first/last links."""
     paging = PageRequest.from_args(request.args)
-    total = db.session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    pages = max(1, -(-total // paging.per_page))
-    items = []
-    if paging.offset < total:  # past the end: an empty page, without asking the database
-        rows = db.session.execute(query.limit(paging.per_page).offset(paging.offset))
-        items = [render(row) for row in rows.scalars().all()]
+    # As the pages do: a page past the end, however far, is an empty page.
+    page = paginate(query, page=paging.page, per_page=paging.per_page)
+    total = page.total or 0
+    pages = max(1, page.pages)
+    items = [render(item) for item in page.items]
     links = {
         "first": _page_link(1, paging.per_page),
         "last": _page_link(pages, paging.per_page),
@@ -87,13 +84,9 @@ def paginated(query: Select, render: Callable[[Any], dict[str, Any]]) -> Respons
     return response
 
 
-def _by_slug(query: Select, slug: str) -> Any:
-    found = None
-    if SLUG_PATTERN.fullmatch(slug) and len(slug) <= SLUG_MAX_LENGTH:
-        found = db.session.execute(query).scalar_one_or_none()
-    if found is None:
-        abort(404, description=gettext("Nothing here has the slug %(slug)r.", slug=slug))
-    return found
+def _by_slug(model: type, slug: str, query: Select | None = None) -> Any:
+    description = gettext("Nothing here has the slug %(slug)r.", slug=slug)
+    return one_by_slug_or_404(model, slug, query=query, description=description)
 
 
 @bp.get("/events")
@@ -107,7 +100,7 @@ def list_events():
 @bp.get("/events/<slug>")
 def show_event(slug: str):
     lang = parse_lang(request.args)
-    event = _by_slug(public_events().where(Event.slug == slug), slug)
+    event = _by_slug(Event, slug, public_events())
     return json_response(event_json(event, lang))
 
 
@@ -121,8 +114,7 @@ def list_commemorations():
 @bp.get("/commemorations/<slug>")
 def show_commemoration(slug: str):
     lang = parse_lang(request.args)
-    query = select(Commemoration).where(Commemoration.slug == slug)
-    return json_response(commemoration_json(_by_slug(query, slug), lang))
+    return json_response(commemoration_json(_by_slug(Commemoration, slug), lang))
 
 
 @bp.get("/venues")

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from planner.commemorations.models import Commemoration
 from planner.events.models import Event
 from planner.events.queries import past_events, upcoming_events
-from planner.extensions import db
 
 
-def commemoration_by_slug(slug: str) -> Commemoration | None:
-    return db.session.execute(
-        select(Commemoration).where(Commemoration.slug == slug)
-    ).scalar_one_or_none()
-
-
-def by_next_day(commemorations: list[Commemoration]) -> list[tuple[date | None, Commemoration]]:
+def by_next_day(
+    commemorations: Iterable[Commemoration], today: date | None = None
+) -> list[tuple[date | None, Commemoration]]:
     """Commemorations with their next day, soonest first (those without one last)."""
-    pairs = [(commemoration.next_occurrence(), commemoration) for commemoration in commemorations]
+    pairs = [(item.next_occurrence(today), item) for item in commemorations]
     return sorted(pairs, key=lambda pair: (pair[0] is None, pair[0] or date.max, pair[1].slug))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -11,13 +11,13 @@ from planner.commemorations.models import Commemoration
 from planner.commemorations.queries import (
     by_next_day,
     coming_events,
-    commemoration_by_slug,
     history,
 )
 from planner.events.filters import parse_page
 from planner.extensions import db
 from planner.pagination import paginate
 from planner.urls import absolute_url
+from planner.web import one_by_slug_or_404
 
 bp = Blueprint("commemorations", __name__)
 
@@ -37,9 +37,11 @@ def index():
 @bp.get("/commemorations/<slug>")
 def show(slug: str):
     page = parse_page(request.args)
-    commemoration = commemoration_by_slug(slug)
-    if commemoration is None:
-        abort(404, description=gettext("No commemoration has the address “%(slug)s”.", slug=slug))
+    commemoration = one_by_slug_or_404(
+        Commemoration,
+        slug,
+        description=gettext("No commemoration has the address “%(slug)s”.", slug=slug),
+    )
     next_days = commemoration.next_occurrences(NEXT_DAYS_SHOWN + 1)
     # Events for the coming day are those before the day after it; later ones are listed apart.
     this_cycle_ends = next_days[1] if len(next_days) > 1 else None

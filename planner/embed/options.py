@@ -9,7 +9,7 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from planner.errors import BadParameter
-from planner.i18n import LANGUAGES
+from planner.web import parse_lang
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
@@ -37,7 +37,7 @@ class EmbedOptions:
     def from_args(cls, args: MultiDict) -> EmbedOptions:
         return cls(
             limit=_parse_limit(args.get("limit")),
-            lang=_parse_choice("lang", args.get("lang"), LANGUAGES),
+            lang=parse_lang(args, default=None),
             theme=_parse_choice("theme", args.get("theme"), THEMES) or "light",
             accent=parse_accent(args.get("accent")),
             frame=_parse_frame(args.get("frame")),

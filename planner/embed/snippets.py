@@ -10,7 +10,7 @@ from markupsafe import escape
 from planner.i18n import current_language
 from planner.urls import public_url
 
-FILTER_NAMES = ("organisation", "venue", "commemoration", "country")
+SNIPPET_FILTERS = ("organisation", "venue", "commemoration", "country")
 FALLBACK_HEIGHT = 480
 
 
@@ -24,8 +24,8 @@ class Snippets:
 
 def embed_snippets(filter_name: str, filter_value: str) -> Snippets:
     """The script and plain-iframe forms for one filter, and where the live preview loads."""
-    if filter_name not in FILTER_NAMES:
-        raise ValueError(f"an embed is filtered by one of {FILTER_NAMES}, not {filter_name!r}")
+    if filter_name not in SNIPPET_FILTERS:
+        raise ValueError(f"an embed is filtered by one of {SNIPPET_FILTERS}, not {filter_name!r}")
     name, value = escape(filter_name), escape(filter_value)
     title = escape(gettext("Remembrance events"))
     # The language is spelled out so that the partner sees where to change it.

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from planner.accounts.permissions import editable_events, plannable_organisations
 from planner.commemorations.models import Commemoration
+from planner.commemorations.queries import by_next_day
 from planner.db import now_utc
 from planner.events.models import Event, EventStatus
 from planner.events.queries import clashing_pairs, events_on_day, with_details
@@ -32,16 +33,12 @@ class Dashboard:
 
 def next_commemoration_day(today: date | None = None) -> tuple[date | None, list[Commemoration]]:
     """The soonest coming day of remembrance, and every commemoration held on it."""
-    upcoming: dict[date, list[Commemoration]] = {}
-    commemorations = db.session.execute(select(Commemoration).order_by(Commemoration.slug))
-    for commemoration in commemorations.scalars():
-        day = commemoration.next_occurrence(today)
-        if day is not None:
-            upcoming.setdefault(day, []).append(commemoration)
-    if not upcoming:
+    commemorations = db.session.execute(select(Commemoration)).scalars()
+    pairs = by_next_day(commemorations, today)
+    day = pairs[0][0] if pairs else None
+    if day is None:
         return None, []
-    day = min(upcoming)
-    return day, upcoming[day]
+    return day, [item for on, item in pairs if on == day]
 
 
 def build_dashboard(user: Any, now: datetime | None = None) -> Dashboard:

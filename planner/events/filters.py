@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import abort
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
@@ -16,10 +15,9 @@ from planner.commemorations.models import Commemoration
 from planner.countries import is_country
 from planner.errors import BadParameter
 from planner.events.models import Event, EventOrganisation
-from planner.extensions import db
 from planner.organisations.models import Organisation
-from planner.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 from planner.venues.models import Venue
+from planner.web import one_by_slug_or_404
 
 FILTER_NAMES = ("country", "commemoration", "organisation", "venue", "from", "to", "q", "when")
 MAX_QUERY_LENGTH = 200
@@ -74,14 +72,7 @@ def not_found_description(name: str, slug: str) -> str:
 
 
 def _lookup(model: type, name: str, slug: str) -> Any:
-    # A value that cannot be a slug names nothing; it never reaches the database (PostgreSQL
-    # refuses NUL characters in text).
-    if not SLUG_PATTERN.fullmatch(slug) or len(slug) > SLUG_MAX_LENGTH:
-        abort(404, description=not_found_description(name, slug))
-    found = db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
-    if found is None:
-        abort(404, description=not_found_description(name, slug))
-    return found
+    return one_by_slug_or_404(model, slug, description=not_found_description(name, slug))
 
 
 @dataclass

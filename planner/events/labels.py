@@ -32,3 +32,17 @@ def kind_label(kind: EventKind) -> str:
     if kind == EventKind.OTHER or kind not in KIND_LABELS:
         return str(_l("Event"))
     return str(KIND_LABELS[kind])
+
+
+def status_label(status: EventStatus | str) -> str:
+    """'Published', 'Postponed'… in the reader's language."""
+    return str(STATUS_LABELS[EventStatus(status)])
+
+
+def register_label_helpers(app) -> None:
+    """The event labels every template may use (globals: imported macros see globals only)."""
+    from planner.events.planning import LANGUAGE_NAMES
+
+    app.jinja_env.globals.update(
+        kind_label=kind_label, status_label=status_label, language_names=LANGUAGE_NAMES
+    )

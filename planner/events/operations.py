@@ -1,21 +1,35 @@
 """Changing events: planning, publishing, editing, postponing, cancelling, planning again.
 
-Every rule of the event lifecycle lives here, once: forms, the CLI and the demo loader call
-these functions. They flush and write the audit trail; the caller commits.
+Forms, the CLI and the demo loader call these functions; the rules they apply (the transition
+table, the version check, the clash policy) are in lifecycle.py. They check before they change
+anything, flush and write the audit trail; the caller commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
-from planner.audit.operations import diff, record
+from planner.audit.operations import diff
 from planner.commemorations.models import Commemoration
 from planner.db import ValidationError, now_utc
+from planner.events.addresses import insert_with_free_slug
+from planner.events.fields import EDITABLE_FIELDS
+from planner.events.lifecycle import (
+    CURRENT,
+    ClashError,
+    LifecycleError,
+    StaleEditError,
+    Step,
+    check_clashes,
+    check_version,
+    kept_length,
+    require_step,
+)
 from planner.events.models import (
     PUBLIC_STATUSES,
     Event,
@@ -24,70 +38,15 @@ from planner.events.models import (
     EventStatus,
     HostRole,
 )
+from planner.events.planning import retitled
+from planner.events.trail import log_change, snapshot
 from planner.extensions import db
 from planner.organisations.models import Organisation
-from planner.slugs import make_slug
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
 
 # Fields whose change a subscriber's calendar must pick up: time, place and status.
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "venue_id", "status")
-AUDITED_FIELDS = (
-    "title",
-    "description",
-    "kind",
-    "commemoration_id",
-    "venue_id",
-    "starts_at",
-    "ends_at",
-    "timezone",
-    "status",
-    "status_note",
-    "previous_starts_at",
-    "organisations",
-)
-
-
-class StaleEditError(Exception):
-    """The event changed since the form was opened; nothing was overwritten."""
-
-    def __init__(self, event: Event):
-        self.event = event
-        self.changed_by = event.updated_by.name if event.updated_by else None
-        self.changed_at = event.updated_at
-        super().__init__(f"{event.slug} was changed by {self.changed_by} at {self.changed_at}")
-
-
-class LifecycleError(ValidationError):
-    """A lifecycle step that the event's status does not allow."""
-
-    def __init__(self, message: str):
-        super().__init__("status", message)
-
-
-def _snapshot(event: Event) -> dict[str, Any]:
-    values = {field: getattr(event, field, None) for field in AUDITED_FIELDS[:-1]}
-    values["organisations"] = [host.organisation.slug for host in event.hosts]
-    return values
-
-
-def check_version(event: Event, expected_version: int | None) -> None:
-    """Refuse an edit made on a stale copy of the event."""
-    if expected_version is not None and int(expected_version) != event.version:
-        raise StaleEditError(event)
-
-
-def unique_event_slug(title: str, day: date, exclude_id: int | None = None) -> str:
-    """A free slug from the title and the date, e.g. vigil-at-the-freedom-monument-2027-06-14."""
-    base = f"{make_slug(title, max_length=80)}-{day.isoformat()}"
-    slug, number = base, 2
-    while True:
-        query = select(Event.id).where(Event.slug == slug)
-        if exclude_id is not None:
-            query = query.where(Event.id != exclude_id)
-        if db.session.execute(query).first() is None:
-            return slug
-        slug, number = f"{base}-{number}", number + 1
 
 
 def _set_hosts(event: Event, organisations: Sequence[Organisation]) -> None:
@@ -104,23 +63,6 @@ def _set_hosts(event: Event, organisations: Sequence[Organisation]) -> None:
     event.hosts = hosts
 
 
-def _label(event: Event) -> str:
-    return event.display_title("en")
-
-
-def _audit(action: str, event: Event, actor: Any, changes: dict[str, list[Any]]) -> None:
-    primary = event.hosts[0].organisation_id if event.hosts else None
-    record(
-        action,
-        event,
-        actor,
-        changes=changes,
-        label=_label(event),
-        event_id=event.id,
-        organisation_id=primary,
-    )
-
-
 def _touch(event: Event, actor: Any) -> None:
     event.updated_at = now_utc()
     event.updated_by_id = getattr(actor, "id", None)
@@ -133,10 +75,30 @@ def _apply(
     values: dict[str, Any],
     *,
     organisations: Sequence[Organisation] | None = None,
-    expected_version: int | None = None,
 ) -> dict[str, list[Any]]:
-    check_version(event, expected_version)
-    before = _snapshot(event)
+    before = snapshot(event)
+    try:
+        # A savepoint: when another save landed since the version was checked, the write is
+        # refused and the rest of the request can still show the current version.
+        with db.session.begin_nested():
+            changes = _change(event, values, organisations, before)
+            if changes:
+                _touch(event, actor)
+                db.session.flush()
+    except StaleDataError:
+        db.session.refresh(event)
+        raise StaleEditError(event) from None
+    if changes:
+        log_change(action, event, actor, changes)
+    return changes
+
+
+def _change(
+    event: Event,
+    values: dict[str, Any],
+    organisations: Sequence[Organisation] | None,
+    before: dict[str, Any],
+) -> dict[str, list[Any]]:
     if "starts_at" in values or "ends_at" in values:
         event.set_times(
             values.pop("starts_at", event.starts_at), values.pop("ends_at", event.ends_at)
@@ -145,15 +107,9 @@ def _apply(
         setattr(event, key, value)
     if organisations is not None:
         _set_hosts(event, organisations)
-    after = _snapshot(event)
-    changes = diff(before, after)
-    if not changes:
-        return {}
+    changes = diff(before, snapshot(event))
     if before["status"] in PUBLIC_STATUSES and any(field in changes for field in SEQUENCE_FIELDS):
         event.sequence += 1
-    _touch(event, actor)
-    db.session.flush()
-    _audit(action, event, actor, changes)
     return changes
 
 
@@ -170,31 +126,29 @@ def plan_event(
     commemoration: Commemoration | None = None,
     timezone: str | None = None,
     slug: str | None = None,
+    clash_acknowledged: bool = False,
 ) -> Event:
-    """A new draft event. The zone defaults to the venue's."""
+    """A new draft event. The zone defaults to the venue's. A time that clashes with a
+    published event at the venue is refused (ClashError) unless the clash was acknowledged."""
     if venue is None:
         raise ValidationError("venue", _l("choose a venue"))
-    zone = timezone or venue.timezone
+    check_clashes(venue, starts_at, ends_at, acknowledged=clash_acknowledged)
     event = Event(
         title=title,
         description=description or {},
         kind=kind,
         commemoration=commemoration,
         venue=venue,
-        timezone=zone,
+        timezone=timezone or venue.timezone,
         starts_at=starts_at,
         ends_at=ends_at,
         status=EventStatus.DRAFT,
         sequence=0,
     )
-    event.slug = slug or unique_event_slug(
-        event.display_title("en"), starts_at.astimezone(event.zone).date()
-    )
     _set_hosts(event, organisations)
     event.created_by_id = event.updated_by_id = getattr(actor, "id", None)
-    db.session.add(event)
-    db.session.flush()
-    _audit("created", event, actor, diff({}, _snapshot(event)))
+    insert_with_free_slug(event, slug)
+    log_change("created", event, actor, diff({}, snapshot(event)))
     return event
 
 
@@ -202,59 +156,55 @@ def edit_event(
     event: Event,
     actor: Any,
     *,
-    expected_version: int | None = None,
+    expected_version: Any = CURRENT,
     organisations: Sequence[Organisation] | None = None,
+    clash_acknowledged: bool = False,
     **values: Any,
 ) -> dict[str, list[Any]]:
-    """Change an event's details. A published change of time, place or status raises SEQUENCE."""
-    allowed = {
-        "title",
-        "description",
-        "kind",
-        "commemoration",
-        "commemoration_id",
-        "venue",
-        "venue_id",
-        "starts_at",
-        "ends_at",
-        "timezone",
-        "status_note",
-    }
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
-    if "venue" in values:
-        venue = values.pop("venue")
+    """Change an event's details. A published change of time, place or status raises SEQUENCE;
+    a move onto a time the venue is taken is refused unless the clash was acknowledged."""
+    check_version(event, expected_version)
+    venue = values.pop("venue", None)
+    if venue is not None:
         values["venue_id"] = venue.id
     if "commemoration" in values:
         commemoration = values.pop("commemoration")
         values["commemoration_id"] = commemoration.id if commemoration else None
-    changes = _apply(
-        event,
-        actor,
-        "edited",
-        values,
-        organisations=organisations,
-        expected_version=expected_version,
-    )
+    unknown = set(values) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    starts_at = values.get("starts_at", event.starts_at)
+    ends_at = values.get("ends_at", event.ends_at)
+    venue_id = values.get("venue_id", event.venue_id)
+    if (event.venue_id, event.starts_at, event.ends_at) != (venue_id, starts_at, ends_at):
+        check_clashes(
+            venue or db.session.get(Venue, venue_id),
+            starts_at,
+            ends_at,
+            acknowledged=clash_acknowledged,
+            exclude=event,
+        )
+    changes = _apply(event, actor, "edited", values, organisations=organisations)
     if "venue_id" in values:
         db.session.expire(event, ["venue"])
     return changes
 
 
-def publish(event: Event, actor: Any, *, expected_version: int | None = None) -> dict:
+def publish(
+    event: Event,
+    actor: Any,
+    *,
+    expected_version: Any = CURRENT,
+    clash_acknowledged: bool = False,
+) -> dict:
     """Make a draft public. Its SEQUENCE starts at 0."""
-    if event.status != EventStatus.DRAFT:
-        raise LifecycleError(_l("only a draft can be published"))
-    changes = _apply(
-        event,
-        actor,
-        "published",
-        {"status": EventStatus.SCHEDULED},
-        expected_version=expected_version,
+    check_version(event, expected_version)
+    require_step(event, Step.PUBLISH)
+    check_clashes(
+        event.venue, event.starts_at, event.ends_at, acknowledged=clash_acknowledged, exclude=event
     )
-    event.published_at = now_utc()
-    return changes
+    values = {"status": EventStatus.SCHEDULED, "published_at": now_utc()}
+    return _apply(event, actor, "published", values)
 
 
 def postpone(
@@ -264,19 +214,23 @@ def postpone(
     note: dict[str, str] | None = None,
     starts_at: datetime | None = None,
     ends_at: datetime | None = None,
-    expected_version: int | None = None,
+    expected_version: Any = CURRENT,
+    clash_acknowledged: bool = False,
 ) -> dict:
-    """Postpone a published event: to a new time, or (with no time given) until further notice."""
-    if event.status not in (EventStatus.SCHEDULED, EventStatus.POSTPONED):
-        raise LifecycleError(_l("only a scheduled or postponed event can be postponed"))
+    """Postpone a published event: to a new time (without an end, it keeps its length), or
+    (with no time given) until further notice."""
+    check_version(event, expected_version)
+    require_step(event, Step.POSTPONE)
     values: dict[str, Any] = {"status": EventStatus.POSTPONED, "status_note": note or {}}
     if starts_at is not None:
-        if ends_at is None:
-            ends_at = starts_at + (event.ends_at - event.starts_at)
+        ends_at = ends_at or kept_length(event, starts_at)
+        check_clashes(
+            event.venue, starts_at, ends_at, acknowledged=clash_acknowledged, exclude=event
+        )
         values.update(previous_starts_at=event.starts_at, starts_at=starts_at, ends_at=ends_at)
     else:
         values["previous_starts_at"] = None
-    return _apply(event, actor, "postponed", values, expected_version=expected_version)
+    return _apply(event, actor, "postponed", values)
 
 
 def cancel(
@@ -284,77 +238,74 @@ def cancel(
     actor: Any,
     *,
     note: dict[str, str] | None = None,
-    expected_version: int | None = None,
+    expected_version: Any = CURRENT,
 ) -> dict:
     """Cancel a published event: it stays public, marked cancelled, until it is over."""
-    if event.status not in (EventStatus.SCHEDULED, EventStatus.POSTPONED):
-        raise LifecycleError(_l("only a scheduled or postponed event can be cancelled"))
+    check_version(event, expected_version)
+    require_step(event, Step.CANCEL)
     values = {"status": EventStatus.CANCELLED, "status_note": note or {}}
-    return _apply(event, actor, "cancelled", values, expected_version=expected_version)
+    return _apply(event, actor, "cancelled", values)
 
 
-def restore(event: Event, actor: Any, *, expected_version: int | None = None) -> dict:
+def restore(event: Event, actor: Any, *, expected_version: Any = CURRENT) -> dict:
     """Undo a cancellation: the event is scheduled again."""
-    if event.status != EventStatus.CANCELLED:
-        raise LifecycleError(_l("only a cancelled event can be restored"))
+    check_version(event, expected_version)
+    require_step(event, Step.RESTORE)
     values = {"status": EventStatus.SCHEDULED, "status_note": {}, "previous_starts_at": None}
-    return _apply(event, actor, "restored", values, expected_version=expected_version)
+    return _apply(event, actor, "restored", values)
 
 
-def delete_draft(event: Event, actor: Any, *, expected_version: int | None = None) -> None:
+def delete_draft(event: Event, actor: Any, *, expected_version: Any = CURRENT) -> None:
     """Delete an event that was never published; published ones are cancelled instead."""
     check_version(event, expected_version)
-    if event.status != EventStatus.DRAFT or event.published_at is not None:
-        raise LifecycleError(_l("only a draft can be deleted; cancel a published event instead"))
-    _audit("deleted", event, actor, {"status": [event.status.value, None]})
+    require_step(event, Step.DELETE)
+    log_change("deleted", event, actor, {"status": [event.status.value, None]})
     db.session.delete(event)
     db.session.flush()
 
 
-def plan_again(event: Event, actor: Any) -> Event:
-    """Copy an event to its commemoration's next occurrence after it, as a draft."""
-    if event.commemoration is None:
-        raise ValidationError(
-            "commemoration", _l("only an event for a commemoration can be planned again")
-        )
+def plan_again(event: Event, actor: Any, *, expected_version: Any = CURRENT) -> Event:
+    """Copy an event to its commemoration's next occurrence after it, as a draft, with its
+    title's year and anniversary moved on (a suggested title becomes the new suggestion)."""
+    check_version(event, expected_version)
+    require_step(event, Step.PLAN_AGAIN)
+    commemoration = event.commemoration
     local_start, local_end = event.local_start, event.local_end
-    after = max(local_start.date(), event.commemoration.today() - timedelta(days=1))
-    found = event.commemoration.occurrences_after(after, 1, inclusive=False)
+    after = max(local_start.date(), commemoration.today() - timedelta(days=1))
+    found = commemoration.occurrences_after(after, 1, inclusive=False)
     if not found:
         raise ValidationError("commemoration", _l("this commemoration has no later occurrence"))
     day = found[0]
     starts_at = local_to_utc(day, local_start.timetz(), event.zone, "starts_at")
     end_day = day + (local_end.date() - local_start.date())
     ends_at = local_to_utc(end_day, local_end.timetz(), event.zone, "ends_at")
-    copy = plan_event(
-        title=_retitle(event, day),
+    return plan_event(
+        title=retitled(event.title, commemoration, event.kind, local_start.date(), day),
         description=dict(event.description),
         kind=event.kind,
-        commemoration=event.commemoration,
+        commemoration=commemoration,
         venue=event.venue,
         timezone=event.timezone,
         starts_at=starts_at,
         ends_at=ends_at,
         organisations=event.organisations,
         actor=actor,
+        # Last year's event at the same place is not a clash to warn about; a new draft
+        # is checked again when it is published.
+        clash_acknowledged=True,
     )
-    return copy
 
 
-def _retitle(event: Event, day: date) -> dict[str, str]:
-    """The title with its year and anniversary number moved on to the new date."""
-    old = event.local_start.date()
-    commemoration = event.commemoration
-    titles = {}
-    for lang, text in event.title.items():
-        new = text.replace(str(old.year), str(day.year))
-        if commemoration is not None:
-            old_n, new_n = commemoration.anniversary(old), commemoration.anniversary(day)
-            if old_n and new_n:
-                from planner.commemorations.models import ordinal_en
-
-                new = new.replace(ordinal_en(old_n), ordinal_en(new_n)).replace(
-                    f"{old_n}.", f"{new_n}."
-                )
-        titles[lang] = new
-    return titles
+__all__ = [
+    "ClashError",
+    "LifecycleError",
+    "StaleEditError",
+    "cancel",
+    "delete_draft",
+    "edit_event",
+    "plan_again",
+    "plan_event",
+    "postpone",
+    "publish",
+    "restore",
+]

@@ -1,4 +1,4 @@
-"""The rules behind the planning forms: suggested titles, local times, hosts, allowed steps.
+"""The rules behind the planning forms: suggested titles, local times, hosts.
 
 Views and forms call these; the lifecycle itself (publish, postpone, …) is in operations.py.
 """
@@ -11,14 +11,13 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask_babel import force_locale, get_translations, gettext, lazy_gettext
-from sqlalchemy import select
 
 from planner.accounts.permissions import can_plan_for, plannable_organisations
 from planner.commemorations.models import Commemoration
 from planner.db import ValidationError
+from planner.events.fields import FORM_LANGUAGES
 from planner.events.labels import KIND_LABELS
-from planner.events.models import Event, EventKind, EventStatus
-from planner.events.queries import clashes
+from planner.events.models import Event, EventKind
 from planner.extensions import db
 from planner.formatting import ordinal
 from planner.i18n import N_
@@ -26,8 +25,6 @@ from planner.organisations.models import Organisation
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
 
-# The languages the planning form offers a title and a description in.
-FORM_LANGUAGES = ("en", "et", "lv", "lt")
 # The language of each country whose language the interface speaks.
 COUNTRY_LANGUAGES = {"EE": "et", "LV": "lv", "LT": "lt"}
 
@@ -161,6 +158,32 @@ def refresh_suggested_titles(
     return fill_suggested_titles(titles, suggested, commemoration, day, kind, untouched)
 
 
+def retitled(
+    title: Mapping[str, str],
+    commemoration: Commemoration,
+    kind: EventKind | str,
+    old_day: date,
+    new_day: date,
+) -> dict[str, str]:
+    """An event's titles moved on from `old_day` to `new_day` (planning it again next year).
+
+    A title that is the suggestion for the old day becomes the suggestion for the new one;
+    another keeps its words, with the year and the anniversary (written as each language
+    writes it: '86th', '86.', '86-osios') moved on.
+    """
+    old_number, new_number = commemoration.anniversary(old_day), commemoration.anniversary(new_day)
+    titles = {}
+    for lang, text in title.items():
+        if text == suggest_title(commemoration, old_day, lang, kind):
+            titles[lang] = suggest_title(commemoration, new_day, lang, kind)
+            continue
+        new = text.replace(str(old_day.year), str(new_day.year))
+        if old_number and new_number:
+            new = new.replace(ordinal(old_number, lang), ordinal(new_number, lang))
+        titles[lang] = new
+    return titles
+
+
 def local_instants(
     day: date, start: time, end: time, zone: str, end_day: date | None = None
 ) -> tuple[datetime, datetime]:
@@ -241,44 +264,3 @@ def resolve_hosts(
                 ),
             )
     return [host, *(cohost for cohost in dict.fromkeys(cohosts) if cohost != host)]
-
-
-def available_actions(event: Event) -> frozenset[str]:
-    """The lifecycle steps the event's status allows (the others are neither offered nor done)."""
-    actions = {"edit", "preview"}
-    if event.status == EventStatus.DRAFT:
-        actions.add("publish")
-        if event.published_at is None:
-            actions.add("delete")
-    if event.status in (EventStatus.SCHEDULED, EventStatus.POSTPONED):
-        actions.update({"postpone", "cancel"})
-    if event.status == EventStatus.CANCELLED:
-        actions.add("restore")
-    if event.commemoration_id is not None:
-        actions.add("plan_again")
-    return frozenset(actions)
-
-
-def moves(event: Event, venue_id: int, starts_at: datetime, ends_at: datetime) -> bool:
-    """Whether an edit changes the event's place or time."""
-    return (event.venue_id, event.starts_at, event.ends_at) != (venue_id, starts_at, ends_at)
-
-
-def find_clashes(
-    venue: Venue, starts_at: datetime, ends_at: datetime, exclude: Event | None = None
-) -> list[Event]:
-    """Published events (scheduled or postponed) at the venue overlapping the given time."""
-    query = clashes(venue.id, starts_at, ends_at, exclude.id if exclude is not None else None)
-    return list(db.session.execute(query).scalars())
-
-
-def by_slugs(model: type, slugs: Iterable[str]) -> list[Any]:
-    """Rows of `model` with these slugs, in the order given; unknown slugs are left out."""
-    wanted = [slug for slug in slugs if slug]
-    if not wanted:
-        return []
-    found = {
-        row.slug: row
-        for row in db.session.execute(select(model).where(model.slug.in_(wanted))).scalars()
-    }
-    return [found[slug] for slug in wanted if slug in found]

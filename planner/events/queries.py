@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from planner.db import now_utc
@@ -37,6 +38,14 @@ def past_events(now: datetime | None = None) -> Select[tuple[Event]]:
     return public_events().where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id)
 
 
+def overlapping(event: Any, starts_at: Any, ends_at: Any) -> ColumnElement[bool]:
+    """`event`'s time overlaps [starts_at, ends_at); two events starting together always do
+    (even one of no length)."""
+    return and_(
+        event.starts_at < ends_at, or_(event.ends_at > starts_at, event.starts_at == starts_at)
+    )
+
+
 def clashes(
     venue_id: int, starts_at: datetime, ends_at: datetime, exclude_event_id: int | None = None
 ) -> Select[tuple[Event]]:
@@ -45,8 +54,7 @@ def clashes(
         select(Event).where(
             Event.venue_id == venue_id,
             Event.status.in_((EventStatus.SCHEDULED, EventStatus.POSTPONED)),
-            Event.starts_at < ends_at,
-            or_(Event.ends_at > starts_at, Event.starts_at == starts_at),
+            overlapping(Event, starts_at, ends_at),
         )
     ).order_by(Event.starts_at)
     if exclude_event_id is not None:
@@ -67,8 +75,7 @@ def clashing_pairs(event_ids: Select, now: datetime | None = None) -> Select[tup
                 other.venue_id == Event.venue_id,
                 other.id != Event.id,
                 other.status.in_((EventStatus.SCHEDULED, EventStatus.POSTPONED)),
-                other.starts_at < Event.ends_at,
-                or_(other.ends_at > Event.starts_at, other.starts_at == Event.starts_at),
+                overlapping(other, Event.starts_at, Event.ends_at),
             ),
         )
         .where(

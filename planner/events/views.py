@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
@@ -23,6 +23,7 @@ from planner.public.links import feed_url, google_calendar_url, outlook_calendar
 from planner.text import markdown_to_text
 from planner.urls import absolute_url
 from planner.venues.models import Venue
+from planner.web import one_by_slug_or_404
 
 bp = Blueprint("events", __name__)
 
@@ -31,10 +32,12 @@ CALENDAR_DETAILS_LENGTH = 600
 
 def public_event_or_404(slug: str) -> Event:
     """A public event by its slug, whatever its age; drafts and unknown slugs are a 404."""
-    event = db.session.execute(public_events().where(Event.slug == slug)).scalar_one_or_none()
-    if event is None:
-        abort(404, description=gettext("No event has the address “%(slug)s”.", slug=slug))
-    return event
+    return one_by_slug_or_404(
+        Event,
+        slug,
+        query=public_events(),
+        description=gettext("No event has the address “%(slug)s”.", slug=slug),
+    )
 
 
 def _by_name(items):

@@ -30,12 +30,13 @@ from planner.commemorations.models import Commemoration
 from planner.events.labels import kind_label
 from planner.events.models import Event, EventStatus, HostRole
 from planner.formatting import clock
+from planner.i18n import LANGUAGES
 from planner.sentence_dates import date_in_sentence
 from planner.text import markdown_to_text, multi_line, one_line
 from planner.urls import commemoration_url, event_url, organisation_url
 
 PRODID = "-//Remembrance Planner//Feeds 1.0//EN"
-FEED_LANGUAGES = ("en", "et", "lv", "lt")
+FEED_LANGUAGES = LANGUAGES  # a feed speaks every language of the service
 UID_DOMAIN = "remembrance-planner"
 
 # --- the calendar -----------------------------------------------------------------------------

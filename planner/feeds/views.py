@@ -16,7 +16,6 @@ from planner.commemorations.models import Commemoration
 from planner.countries import country_name, is_country
 from planner.dataversion import current_version
 from planner.db import now_utc
-from planner.errors import BadParameter
 from planner.events.filters import FILTER_NAMES, EventFilters
 from planner.events.headings import events_in_country
 from planner.events.models import Event
@@ -28,6 +27,7 @@ from planner.feeds.queries import feed_events
 from planner.organisations.models import Organisation
 from planner.urls import absolute_url, event_url, public_url, site_root
 from planner.venues.models import Venue
+from planner.web import one_by_slug_or_404, parse_lang
 
 bp = Blueprint("feeds", __name__)
 
@@ -36,10 +36,7 @@ Builder = Callable[[str, date], bytes]
 
 
 def _feed_language() -> str:
-    lang = (request.args.get("lang") or "en").strip()
-    if lang not in ical.FEED_LANGUAGES:
-        raise BadParameter("lang", f"{lang!r} is not offered; use one of en, et, lv, lt")
-    return lang
+    return parse_lang(request.args)
 
 
 def _normalised_args(drop: tuple[str, ...] = ()) -> dict[str, str]:
@@ -124,10 +121,7 @@ def _events_feed(
 
 
 def _by_slug(model: type, slug: str):
-    found = db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
-    if found is None:
-        abort(404)
-    return found
+    return one_by_slug_or_404(model, slug)
 
 
 def _site() -> str:
@@ -248,9 +242,7 @@ def event(slug: str):
     """One public event, whatever its age; a draft is not found."""
 
     def build(lang: str, _today: date) -> bytes:
-        found = db.session.execute(public_events().where(Event.slug == slug)).scalar_one_or_none()
-        if found is None:
-            abort(404)
+        found = one_by_slug_or_404(Event, slug, query=public_events())
         with force_locale(lang):
             description = gettext("One event, kept up to date (%(site)s).", site=_site())
         return ical.events_calendar(

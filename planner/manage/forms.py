@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -20,12 +21,13 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.accounts.permissions import plannable_organisations
 from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
 from planner.db import ValidationError
+from planner.events.fields import FORM_FIELDS
 from planner.events.labels import KIND_LABELS
 from planner.events.models import Event, EventKind
 from planner.events.planning import (
@@ -36,11 +38,12 @@ from planner.events.planning import (
     venue_language,
 )
 from planner.extensions import db
+from planner.manage.fields import TIME_FORMATS, hidden_version
 from planner.markdown import render_markdown
 from planner.organisations.models import Organisation
 from planner.venues.models import Venue
+from planner.web import is_slug
 
-TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 TITLE_LABELS = {
     "en": _l("Title in English"),
     "et": _l("Title in Estonian"),
@@ -53,12 +56,6 @@ DESCRIPTION_LABELS = {
     "lv": _l("Description in Latvian"),
     "lt": _l("Description in Lithuanian"),
 }
-NOTE_LABELS = {
-    "en": _l("Note to the public in English"),
-    "et": _l("Note to the public in Estonian"),
-    "lv": _l("Note to the public in Latvian"),
-    "lt": _l("Note to the public in Lithuanian"),
-}
 
 
 class CheckboxListField(SelectMultipleField):
@@ -66,10 +63,6 @@ class CheckboxListField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def _hidden_version() -> IntegerField:
-    return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class EventForm(FlaskForm):
@@ -123,7 +116,9 @@ class EventForm(FlaskForm):
     description_lv = TextAreaField(DESCRIPTION_LABELS["lv"], validators=[Length(max=20000)])
     description_lt = TextAreaField(DESCRIPTION_LABELS["lt"], validators=[Length(max=20000)])
     confirm_clash = BooleanField(_l("I know about the clash, save anyway"))
-    version = _hidden_version()
+    version = hidden_version()
+    # The values the form was opened with (JSON): a stale save tells them from what was typed.
+    original = HiddenField()
     suggest = SubmitField(_l("Suggest date and title"))
     preview = SubmitField(_l("Preview the description"))
     save = SubmitField(_l("Save"))
@@ -143,8 +138,14 @@ class EventForm(FlaskForm):
         if event is not None and event.hosts and event.hosts[0].organisation not in hosts:
             hosts.insert(0, event.hosts[0].organisation)
         form.organisation.choices = [SelectChoice(o.slug, o.display_name()) for o in hosts]
+        # The host is not offered as its own co-host.
+        current = event.hosts[0].organisation.slug if event is not None and event.hosts else None
+        host = form.organisation.data or current
+        host = host or (hosts[0].slug if hosts else None)
         everyone = db.session.execute(select(Organisation).order_by(Organisation.slug)).scalars()
-        form.cohosts.choices = [SelectChoice(o.slug, o.display_name()) for o in everyone]
+        form.cohosts.choices = [
+            SelectChoice(o.slug, o.display_name()) for o in everyone if o.slug != host
+        ]
         commemorations = db.session.execute(select(Commemoration)).scalars().all()
         labels = distinct_labels(commemorations)
         form.commemoration.choices = [SelectChoice("", _l("None"))] + [
@@ -177,9 +178,35 @@ class EventForm(FlaskForm):
             getattr(self, f"title_{lang}").data = event.title.get(lang, "")
             getattr(self, f"description_{lang}").data = event.description.get(lang, "")
         self.version.data = event.version
+        self.original.data = json.dumps(self.shown_values(), ensure_ascii=False)
+
+    def shown_values(self) -> dict[str, str]:
+        """The planning fields as shown (what a browser sends back unchanged)."""
+        values = {}
+        for name in FORM_FIELDS:
+            field = getattr(self, name)
+            if name == "cohosts":
+                values[name] = ",".join(field.data or [])
+            elif hasattr(field, "_value"):
+                values[name] = str(field._value() or "").strip()
+            else:
+                values[name] = str(field.data or "")
+        return values
+
+    def event_values(self) -> dict[str, Any]:
+        """What the operations take from the form (after validate())."""
+        return {
+            "title": self.titles(),
+            "description": self.descriptions(),
+            "kind": EventKind(self.kind.data),
+            "commemoration": self.commemoration_obj,
+            "venue": self.venue_obj,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+        }
 
     def chosen(self, model: type, slug: str | None) -> Any:
-        if not slug:
+        if not slug or not is_slug(slug):
             return None
         return db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
 
@@ -201,7 +228,8 @@ class EventForm(FlaskForm):
     def previews(self) -> dict[str, Any]:
         return {lang: render_markdown(text) for lang, text in self.descriptions().items() if text}
 
-    def _fail(self, error: ValidationError) -> None:
+    def show_error(self, error: ValidationError) -> None:
+        """Show an error that names a field beside that field (else beside the date)."""
         field = getattr(self, error.field, None) or self.day
         field.errors = [*field.errors, str(error.message)]
 
@@ -214,7 +242,7 @@ class EventForm(FlaskForm):
         try:
             check_title_languages(self.titles(), self.venue_obj)
         except ValidationError as error:
-            self._fail(error)
+            self.show_error(error)
             ok = False
         try:
             self.starts_at, self.ends_at = local_instants(
@@ -225,72 +253,17 @@ class EventForm(FlaskForm):
                 self.end_day.data,
             )
         except ValidationError as error:
-            self._fail(error)
+            self.show_error(error)
             ok = False
         try:
             host = self.chosen(Organisation, self.organisation.data)
             cohosts = [self.chosen(Organisation, slug) for slug in self.cohosts.data or []]
             self.organisations = resolve_hosts(self.user, host, cohosts, self.event)
         except ValidationError as error:
-            self._fail(error)
+            self.show_error(error)
             ok = False
         return ok
 
     @property
     def local_language(self) -> str | None:
         return venue_language(self.chosen_venue)
-
-
-class ActionForm(FlaskForm):
-    """A lifecycle step with no details: publish, restore, delete, plan again."""
-
-    version = _hidden_version()
-    confirm_clash = BooleanField(_l("I know about the clash, publish anyway"))
-
-
-class _NoteFields:
-    note_en = TextAreaField(NOTE_LABELS["en"], validators=[Length(max=2000)])
-    note_et = TextAreaField(NOTE_LABELS["et"], validators=[Length(max=2000)])
-    note_lv = TextAreaField(NOTE_LABELS["lv"], validators=[Length(max=2000)])
-    note_lt = TextAreaField(NOTE_LABELS["lt"], validators=[Length(max=2000)])
-
-    def notes(self) -> dict[str, str]:
-        return {
-            lang: (getattr(self, f"note_{lang}").data or "").strip()
-            for lang in FORM_LANGUAGES
-            if (getattr(self, f"note_{lang}").data or "").strip()
-        }
-
-
-class CancelForm(_NoteFields, FlaskForm):
-    """Cancel a published event; it stays public, marked cancelled, with this note."""
-
-    version = _hidden_version()
-
-
-class PostponeForm(_NoteFields, FlaskForm):
-    """Postpone to a new time, or (with no date) until further notice."""
-
-    version = _hidden_version()
-    day = DateField(_l("New date"), validators=[Optional()])
-    start_time = TimeField(_l("New start time"), format=TIME_FORMATS, validators=[Optional()])
-    end_time = TimeField(
-        _l("New end time (optional)"),
-        format=TIME_FORMATS,
-        validators=[Optional()],
-        description=_l("Leave empty to keep the same length."),
-    )
-    confirm_clash = BooleanField(_l("I know about the clash, postpone anyway"))
-
-    @property
-    def new_time_given(self) -> bool:
-        return bool(self.day.data or self.start_time.data or self.end_time.data)
-
-    def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            return False
-        if self.new_time_given and not (self.day.data and self.start_time.data):
-            message = _l("Give the new date and start time, or leave all three empty.")
-            self.day.errors = [*self.day.errors, message]
-            return False
-        return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from planner.events.queries import past_events, upcoming_events
 from planner.extensions import db
 from planner.organisations.models import Organisation
 from planner.urls import absolute_url
+from planner.web import one_by_slug_or_404
 
 bp = Blueprint("organisations", __name__)
 
@@ -33,11 +34,11 @@ def _limited(query, limit: int) -> tuple[list[Event], bool]:
 
 @bp.get("/organisations/<slug>")
 def show(slug: str):
-    organisation = db.session.execute(
-        select(Organisation).where(Organisation.slug == slug)
-    ).scalar_one_or_none()
-    if organisation is None:
-        abort(404, description=gettext("No organisation has the address “%(slug)s”.", slug=slug))
+    organisation = one_by_slug_or_404(
+        Organisation,
+        slug,
+        description=gettext("No organisation has the address “%(slug)s”.", slug=slug),
+    )
     hosted = EventFilters(organisation=organisation)
     limit = current_app.config["EVENTS_PER_PAGE"]
     upcoming, more_upcoming = _limited(hosted.apply(upcoming_events()), limit)

@@ -103,13 +103,11 @@ def register_link_helpers(app) -> None:
         return country_name(code, current_language())
 
     from planner.events.headings import events_in_country
-    from planner.events.labels import kind_label
 
     app.jinja_env.globals.update(
         feed_url=feed_url,
         absolute_url=absolute_url,
         country_name=country_label,
-        kind_label=kind_label,
         page_in_language=page_in_language,
         events_in_country=events_in_country,
     )

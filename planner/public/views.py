@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
+from planner.commemorations.queries import by_next_day
 from planner.events.queries import upcoming_events
 from planner.extensions import db
 
@@ -20,10 +21,7 @@ HOME_EVENT_COUNT = 12
 def index():
     events = db.session.execute(upcoming_events().limit(HOME_EVENT_COUNT)).scalars().all()
     commemorations = db.session.execute(select(Commemoration)).scalars().all()
-    next_days = sorted(
-        ((c.next_occurrence(), c) for c in commemorations if c.next_occurrence() is not None),
-        key=lambda pair: (pair[0], pair[1].slug),
-    )
+    next_days = [(day, item) for day, item in by_next_day(commemorations) if day is not None]
     return render_template(
         "public/index.html",
         events=events,
@@ -38,6 +36,6 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        db.session.rollback()
+        # The answer (503) rolls the request back (planner.web).
         return {"status": "unavailable", "database": "not answering"}, 503
     return {"status": "ok", "database": "ok"}

@@ -17,6 +17,17 @@ from planner.i18n import clean_texts, country_languages, pick
 from planner.slugs import validate_slug
 
 
+def usual_zone(country: str | None) -> str | None:
+    """The zone a venue in `country` has unless told otherwise: the country's main zone.
+
+    None for a missing or unknown country (the country's own check names that mistake).
+    """
+    try:
+        return default_timezone(normalise_country(country or ""))
+    except (ValidationError, KeyError):
+        return None
+
+
 class Venue(db.Model):
     """A place where events are held: a monument, a museum, a square."""
 
@@ -46,7 +57,7 @@ class Venue(db.Model):
     def __init__(self, **kwargs):
         # The zone defaults from the country; an explicit zone overrides it.
         if not kwargs.get("timezone") and kwargs.get("country"):
-            kwargs["timezone"] = default_timezone(normalise_country(kwargs["country"]))
+            kwargs["timezone"] = usual_zone(kwargs["country"])
         super().__init__(**kwargs)
 
     @validates("slug")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from planner.events.queries import upcoming_events
 from planner.extensions import db
 from planner.urls import absolute_url
 from planner.venues.models import Venue
+from planner.web import one_by_slug_or_404
 
 bp = Blueprint("venues", __name__)
 
@@ -26,9 +27,9 @@ def index():
 
 @bp.get("/venues/<slug>")
 def show(slug: str):
-    venue = db.session.execute(select(Venue).where(Venue.slug == slug)).scalar_one_or_none()
-    if venue is None:
-        abort(404, description=gettext("No venue has the address “%(slug)s”.", slug=slug))
+    venue = one_by_slug_or_404(
+        Venue, slug, description=gettext("No venue has the address “%(slug)s”.", slug=slug)
+    )
     limit = current_app.config["EVENTS_PER_PAGE"]
     events = (
         db.session.execute(EventFilters(venue=venue).apply(upcoming_events()).limit(limit + 1))
