@@ -76,8 +76,10 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install-test
-	$(BIN)/python -m pytest bench $(PYTEST_ARGS)
+# gunicorn (production configuration) against a bare Flask app serving the same bytes, driven
+# by wrk (Debian package); writes bench/RESULTS.md. E.g. make bench BENCH_ARGS="--events 10000".
+bench: install
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache .ruff_cache

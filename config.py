@@ -17,12 +17,26 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'planner.sqlite'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A database that refuses, or accepts and never answers, gives a 503 (with Retry-After,
+    # in seconds) within these many seconds, instead of pinning a worker (PostgreSQL; the
+    # statement timeout 0 turns it off). Redis clients give up after REDIS_TIMEOUT seconds.
+    DATABASE_CONNECT_TIMEOUT = _env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    DATABASE_STATEMENT_TIMEOUT = _env_float("DATABASE_STATEMENT_TIMEOUT", 5)
+    REDIS_TIMEOUT = _env_float("REDIS_TIMEOUT", 1)
+    RETRY_AFTER_SECONDS = _env_int("RETRY_AFTER_SECONDS", 15)
+    # One line per request and every unexpected error go to standard error at this level.
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # The public base URL, used in feeds and embed snippets when a request is not at hand.
     SITE_URL = os.environ.get("SITE_URL", "")
     SITE_NAME = "Remembrance Planner"
@@ -35,9 +49,9 @@ class Config:
     # Feeds hold events that ended within this window, and every future one.
     FEED_PAST_DAYS = _env_int("FEED_PAST_DAYS", 365)
     FEED_REFRESH_HOURS = _env_int("FEED_REFRESH_HOURS", 6)
-    # Rendered feeds are cached under the database's data version, so a write on any host is
-    # seen by the next request everywhere. In memory per process by default; shared in Redis
-    # when CACHE_REDIS_URL is set (or name another Flask-Caching backend with CACHE_TYPE).
+    # Small cached results (the home page's next days of remembrance) are keyed by the data
+    # version. In memory per process by default; shared in Redis when CACHE_REDIS_URL is set
+    # (or name another Flask-Caching backend with CACHE_TYPE). Feeds live in the database.
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
     CACHE_TYPE = os.environ.get("CACHE_TYPE") or (
         "RedisCache" if CACHE_REDIS_URL else "SimpleCache"
@@ -52,9 +66,14 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # The Strict-Transport-Security header; empty (none) outside production.
+    STRICT_TRANSPORT_SECURITY = ""
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: the same limits go on with per-process counters (and a logged warning)
+    # until it answers again, instead of failing sign-in and invitations.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 15 minutes")
     INVITATION_DAYS = _env_int("INVITATION_DAYS", 7)
 
@@ -82,6 +101,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    STRICT_TRANSPORT_SECURITY = os.environ.get("STRICT_TRANSPORT_SECURITY", "max-age=31536000")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

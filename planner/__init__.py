@@ -19,6 +19,8 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     if issubclass(config_class, ProductionConfig):
         config_class.check()
 
+    from planner.outage import apply_outage_settings
+    from planner.requestlog import configure_logging
     from planner.web import PlannerFlask
 
     app = PlannerFlask(__name__, template_folder=str(TEMPLATE_DIR), instance_relative_config=True)
@@ -35,6 +37,8 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
             parents=True, exist_ok=True
         )
 
+    apply_outage_settings(app.config)
+    configure_logging(app)
     register_extensions(app)
     register_audit_vocabularies(app)
     register_blueprints(app)
@@ -53,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     from planner.markdown import register_markdown_filter
     from planner.public.links import register_link_helpers
     from planner.security import register_security_headers
+    from planner.shared_cache import init_shared_cache
 
     db.init_app(app)
     migrate.init_app(
@@ -72,6 +77,8 @@ def register_extensions(app: Flask) -> None:
     register_link_helpers(app)
     register_label_helpers(app)
     register_security_headers(app)
+    # Before the language hook, so that its after-request sees the language cookie.
+    init_shared_cache(app)
 
 
 def register_audit_vocabularies(app: Flask) -> None:
@@ -120,13 +127,20 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from planner.cli import demo_cli, users_cli
+    from planner.backup.cli import backup_cli
+    from planner.cli import bench_cli, demo_cli, users_cli
 
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(bench_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
 
 
 def register_request_hooks(app: Flask) -> None:
+    from planner.inputs import register_input_checks
+
+    register_input_checks(app)
+
     @app.after_request
     def remember_language(response):
         # A reader who picks a language with ?lang= keeps it on the next pages. A feed's, an

@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask demo load`, `flask users create|set-password|grant`."""
+"""Command-line tasks: `flask demo load`, `flask users create|set-password|grant`,
+`flask bench generate`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from planner.extensions import db
 
 demo_cli = AppGroup("demo", help="The demo data set.")
 users_cli = AppGroup("users", help="Accounts and memberships.")
+bench_cli = AppGroup("bench", help="The benchmark's data set.")
 
 
 def _fail(message: str) -> None:
@@ -115,3 +117,25 @@ def users_grant(email: str, organisation_slug: str, role: str) -> None:
         _fail(f"{user.email} keeps their role: {error.message}")
     db.session.commit()
     click.echo(f"{user.email} is now {role} of {organisation.slug}.")
+
+
+@bench_cli.command("generate")
+@click.option("--events", type=click.IntRange(min=0), default=1000, show_default=True)
+@click.option("--venues", type=click.IntRange(min=1), default=40, show_default=True)
+@click.option("--organisations", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--seed", type=int, default=1941, show_default=True)
+def bench_generate(events: int, venues: int, organisations: int, seed: int) -> None:
+    """Fill the database with a benchmark catalogue through the real operations."""
+    from planner.bench.generate import generate, is_generated
+
+    try:
+        if is_generated():
+            _fail("this database already holds a benchmark catalogue; start from an empty one")
+        counts = generate(events=events, venues=venues, organisations=organisations, seed=seed)
+        db.session.commit()
+    except (OperationalError, ProgrammingError):
+        _fail("the database has no tables yet; run 'flask db upgrade' first")
+    click.echo(
+        f"Generated {counts.events} events at {counts.venues} venues "
+        f"by {counts.organisations} organisations (seed {seed})."
+    )

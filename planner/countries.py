@@ -74,7 +74,7 @@ def default_timezone(country: str) -> str:
         return main
     zones = get_global("territory_zones").get(country.upper(), [])
     for zone in zones:
-        if zone in available_timezones():
+        if zone in _zone_names():
             return zone
     return "UTC"
 

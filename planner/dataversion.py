@@ -1,18 +1,25 @@
 """A data version kept in the database, raised by every write to public data.
 
 Cached output (a rendered feed) is keyed by it, so that a write through any worker on any host
-is seen by the next request everywhere, and unchanged output is not rebuilt.
+is seen by the next request everywhere, and unchanged output is not rebuilt. Version numbers
+start again wherever a backup is restored, so every cache key also holds the `epoch`: a random
+token made with the row and renewed by `flask backup import`, never copied from a backup.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
-from sqlalchemy import Integer, event, select, update
+from sqlalchemy import Integer, String, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from planner.db import UTCDateTime, now_utc
 from planner.extensions import db
+
+
+def new_epoch() -> str:
+    return secrets.token_hex(16)
 
 
 class DataVersion(db.Model):
@@ -23,6 +30,30 @@ class DataVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # Not in backups (info): a restored database must not share its caches' keys.
+    epoch: Mapped[str] = mapped_column(String(32), default=new_epoch, info={"backup": False})
+
+
+def current_state(session: Session | None = None) -> tuple[int, datetime, str]:
+    """The current (version, changed_at, epoch) in one query: what a cache key needs."""
+    session = session or db.session
+    row = session.execute(
+        select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch)
+    ).first()
+    if row is None:
+        return 0, datetime(2000, 1, 1, tzinfo=now_utc().tzinfo), "none"
+    return row.version, row.changed_at, row.epoch
+
+
+def cache_epoch(session: Session | None = None) -> str:
+    """The token every cache key includes, so that no cache outlives a restore."""
+    session = session or db.session
+    return session.execute(select(DataVersion.epoch)).scalar() or "none"
+
+
+def renew_epoch(session: Session) -> None:
+    """Start a new cache timeline (after a restore: version numbers are reused)."""
+    session.execute(update(DataVersion).values(epoch=new_epoch()))
 
 
 _PUBLIC_TABLES = frozenset(

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
 from planner.extensions import db
+from planner.outage import DATABASE_UNAVAILABLE
+from planner.requestlog import error_log, request_id
 
 # Error pages speak the reader's language; problem JSON keeps the standard English titles.
 PAGE_TITLES = {
@@ -93,7 +97,8 @@ def _handle_http(error: HTTPException):
             "The form has expired or did not come from this site. Reload the page and try again."
         )
     if status >= 500:
-        db.session.rollback()
+        rollback_quietly()
+        extra["request_id"] = request_id()
     if wants_json():
         response = problem(status, error.name, detail, **extra)
     else:
@@ -110,20 +115,22 @@ def _handle_http(error: HTTPException):
         if detail == type(error).description and status in DEFAULT_DETAILS:
             detail = str(DEFAULT_DETAILS[status])  # werkzeug's generic English text
         title = str(PAGE_TITLES.get(status, error.name))
-        response = (
-            render_template(
-                "errors/error.html", status=status, title=title, detail=detail, **extra
-            ),
-            status,
+        try:
+            # The page names the signed-in user: loading them is the first database call.
+            current_user.is_authenticated  # noqa: B018
+        except DATABASE_UNAVAILABLE as unavailable:
+            if status == 503:
+                _forget_user()
+            else:
+                return database_unavailable(unavailable)
+        page = render_template(
+            "errors/error.html", status=status, title=title, detail=detail, **extra
         )
+        response = make_response(page, status)
     if status == 405 and getattr(error, "valid_methods", None):
-        from flask import make_response
-
         response = make_response(response)
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if status == 429 or (error.response is not None and error.response.headers.get("Retry-After")):
-        from flask import make_response
-
         response = make_response(response)
         retry_after = getattr(error, "retry_after", None)
         if error.response is not None and error.response.headers.get("Retry-After"):
@@ -133,12 +140,45 @@ def _handle_http(error: HTTPException):
     return response
 
 
-def _handle_unexpected(error: Exception):
-    db.session.rollback()
-    return _handle_http(InternalServerError(original_exception=error))
+def rollback_quietly() -> None:
+    """Roll the session back; a connection that is already gone has nothing to roll back."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.close()
+
+
+def _forget_user() -> None:
+    # The signed-in user cannot be loaded: the page goes out as to a visitor.
+    g._login_user = current_app.login_manager.anonymous_user()
+
+
+def log_database_unavailable(error: Exception) -> None:
+    """One line, without a traceback: an outage is not a bug, and every request meets it."""
+    cause = getattr(error, "orig", None) or error
+    reason = str(cause).strip().splitlines()
+    error_log.error(
+        "database unavailable: %s: %s",
+        type(cause).__name__,
+        reason[0] if reason else "",
+        extra={"request_id": request_id()},
+    )
+
+
+def database_unavailable(error: Exception):
+    """503 with Retry-After and the app's own page (problem JSON under /api/), logged."""
+    log_database_unavailable(error)
+    rollback_quietly()
+    if "_login_user" not in g:
+        _forget_user()
+    response = make_response(_handle_http(ServiceUnavailable()))
+    response.headers["Retry-After"] = str(current_app.config.get("RETRY_AFTER_SECONDS", 15))
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:
+    # No catch-all handler: an unexpected exception reaches Flask's handle_exception, which
+    # PlannerFlask logs with its traceback, and then answers with the 500 handler below.
     app.register_error_handler(HTTPException, _handle_http)
-    if not app.config.get("TESTING") and not app.debug:
-        app.register_error_handler(Exception, _handle_unexpected)
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, database_unavailable)

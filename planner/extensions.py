@@ -16,7 +16,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# Rendered output (feeds), keyed by the data version: SimpleCache, or Redis when configured.
+# Small results keyed by the data version (feeds live in the database): SimpleCache, or Redis.
 cache = Cache()
 babel = Babel()
 # No default limits: only the sign-in and invitation routes are limited, explicitly.

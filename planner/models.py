@@ -5,6 +5,8 @@ from planner.audit.models import AuditEntry
 from planner.commemorations.models import Commemoration
 from planner.dataversion import DataVersion
 from planner.events.models import Event, EventKind, EventOrganisation, EventStatus, HostRole
+from planner.feeds.fragments import FeedFragment
+from planner.feeds.storage import StoredFeed
 from planner.organisations.models import Membership, Organisation, Role
 from planner.venues.models import Venue
 
@@ -16,11 +18,13 @@ __all__ = [
     "EventKind",
     "EventOrganisation",
     "EventStatus",
+    "FeedFragment",
     "HostRole",
     "Invitation",
     "Membership",
     "Organisation",
     "Role",
+    "StoredFeed",
     "User",
     "Venue",
 ]

@@ -53,6 +53,9 @@ def _set_headers(response: Response) -> Response:
     if frame_ancestors != "*":
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    hsts = current_app.config.get("STRICT_TRANSPORT_SECURITY")
+    if hsts:  # production: browsers come back over HTTPS only
+        response.headers.setdefault("Strict-Transport-Security", hsts)
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     return response
 

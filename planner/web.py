@@ -18,13 +18,24 @@ from sqlalchemy.sql import Select
 from planner.errors import BadParameter
 from planner.extensions import db
 from planner.i18n import LANGUAGES
+from planner.requestlog import log_unexpected
 from planner.slugs import SLUG_MAX_LENGTH, SLUG_PATTERN
 
 Model = TypeVar("Model")
 
 
 class PlannerFlask(Flask):
-    """Flask with one commit point per request."""
+    """Flask with one commit point per request, logging every exception no handler took."""
+
+    def handle_exception(self, e: Exception):  # type: ignore[override]
+        # Logged here, in every configuration: Flask itself logs only when it does not re-raise
+        # (not under TESTING or DEBUG), and without the request's id.
+        log_unexpected(e)
+        return super().handle_exception(e)
+
+    def log_exception(self, exc_info) -> None:  # type: ignore[override]
+        if exc_info[1] is not None:
+            log_unexpected(exc_info[1])
 
     def dispatch_request(self):  # type: ignore[override]
         response = self.make_response(super().dispatch_request())

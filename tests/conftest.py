@@ -101,7 +101,7 @@ def sign_in_client(client, user, password: str | None = None) -> None:
     (flaskr's AuthActions.login). A user signed in on the client before is signed out."""
     from tests.factories import PASSWORD
 
-    with client.session_transaction() as session:
+    with client.session_transaction("/manage/") as session:
         session.clear()
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)

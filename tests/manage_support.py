@@ -163,6 +163,7 @@ def new_event_data(**changes) -> dict:
 
 def sign_out_keeping_csrf(client) -> None:
     """Forget the signed-in user but keep the session's CSRF token (a stale tab, say)."""
-    with client.session_transaction() as session:
+    # The organiser area: public paths neither read nor write the session (shared caches).
+    with client.session_transaction("/manage/") as session:
         session.pop("_user_id", None)
         session.pop("_fresh", None)

@@ -50,11 +50,16 @@ def test_sign_in_goes_to_the_dashboard_and_sign_out_ends_the_session(client, app
     response = sign_in(client, "Organiser@Example.org", PASSWORD)
     assert response.status_code == 302
     assert response.headers["Location"] == "/manage/"
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/manage/").get_data(as_text=True)
     assert "Sign out" in page and "Manage" in page
+    # Public pages are the same for everybody (a shared cache keeps them): nobody is
+    # signed in there, and the session cookie is neither read nor sent back.
+    public = client.get("/")
+    assert "Sign out" not in public.get_data(as_text=True)
+    assert "Set-Cookie" not in public.headers and "Cookie" not in public.vary
     assert client.get("/account/password").status_code == 200
 
-    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
     assert response.status_code == 302
     assert client.get("/account/password").status_code == 302
     assert "Sign in" in client.get("/").get_data(as_text=True)
@@ -64,11 +69,11 @@ def test_sign_in_returns_to_a_same_site_next_page_only(client, app):
     make_user("organiser@example.org")
     response = sign_in(client, "organiser@example.org", PASSWORD, next="/account/password")
     assert response.headers["Location"] == "/account/password"
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
     for hostile in ("https://evil.example.org/", "//evil.example.org/x", "/\\evil.example.org"):
         response = sign_in(client, "organiser@example.org", PASSWORD, next=hostile)
         assert response.headers["Location"] == "/manage/", hostile
-        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
 
 
 def test_a_protected_page_sends_the_visitor_to_sign_in_and_back(client, app):
@@ -189,7 +194,7 @@ def test_successful_sign_ins_do_not_count(client, app):
     fail_times(client, 9, "organiser@example.org")
     for _ in range(3):
         assert sign_in(client, "organiser@example.org", PASSWORD).status_code == 302
-        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
     # Nine failures and three successes: one more failure is still allowed, then the lock.
     assert fail_times(client, 1, "organiser@example.org")[0].status_code == 200
     assert fail_times(client, 1, "organiser@example.org")[0].status_code == 429
@@ -297,7 +302,7 @@ def test_owner_invites_a_new_editor_who_joins_and_signs_in(client, app, login_as
     assert stored.token_hash == hash_token(raw_token) and raw_token not in stored.token_hash
     assert stored.email == "new.editor@example.org"
 
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
     page = client.get(link).get_data(as_text=True)
     assert "The Museum" in page and "Editor" in page
     token = csrf_token(client, link)
@@ -328,7 +333,7 @@ def test_owner_invites_a_new_editor_who_joins_and_signs_in(client, app, login_as
     db.session.refresh(stored)
     assert stored.used_at is not None
 
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
     assert sign_in(client, "new.editor@example.org", "remember them always").status_code == 302
     # The link worked once.
     response = client.get(link)
@@ -497,7 +502,7 @@ def test_editor_sees_the_members_but_cannot_change_them(client, login_as, museum
     page = client.get("/manage/organisations/museum/members").get_data(as_text=True)
     assert "owner@example.org" in page
     assert "Invite someone" not in page and "Change role" not in page
-    token = csrf_token(client, "/")
+    token = csrf_token(client, "/manage/")
     owner_membership = membership(team["owner"], team["museum"])
     own = membership(team["editor"], team["museum"])
     assert (
@@ -639,7 +644,7 @@ def test_an_owner_revokes_a_pending_invitation_and_its_link_says_so(client, logi
     ).scalar_one()
     assert entry.organisation_id == museum_team["museum"].id
 
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
     response = client.get(links["withdraw@example.org"])
     assert response.status_code == 410
     assert "This invitation is no longer valid" in response.get_data(as_text=True)

@@ -346,7 +346,7 @@ def test_admin_invites_a_new_administrator(as_admin, client):
     )
     invitation = db.session.execute(select(Invitation)).scalar_one()
     assert invitation.make_admin and invitation.organisation_id is None
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
     token = csrf_token(client, link.group(1))
     client.post(
         link.group(1),
@@ -549,7 +549,7 @@ def routes(world) -> list[tuple[str, str, dict, dict]]:
 def test_permission_matrix(client, login_as, world, role):
     if role != "anonymous":
         login_as(world["users"][role])
-    token = csrf_token(client, "/login" if role == "anonymous" else "/")
+    token = csrf_token(client, "/login" if role == "anonymous" else "/manage/")
     got, expected = {}, {}
     for method, path, data, statuses in routes(world):
         key = f"{method} {path}"
@@ -574,7 +574,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, world):
 
 def test_nothing_changed_for_those_refused(client, login_as, world):
     login_as(world["users"]["owner"])
-    token = csrf_token(client, "/")
+    token = csrf_token(client, "/manage/")
     for method, path, data, _statuses in routes(world):
         if method == "POST" and path.startswith("/manage/admin/"):
             client.post(path, data={**data, "csrf_token": token})

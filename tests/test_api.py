@@ -196,7 +196,6 @@ def test_malformed_parameters_are_a_400_problem_naming_the_parameter(client, app
         "/api/v1/events?organisation=nobody",
         "/api/v1/events?venue=nowhere",
         "/api/v1/events?commemoration=no-such-day",
-        "/api/v1/events?organisation=%00",
         "/api/v1/events/no-such-event",
         "/api/v1/events/%00",
         "/api/v1/events?venue=%00",

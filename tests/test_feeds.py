@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +10,6 @@ from planner import create_app
 from planner.db import now_utc
 from planner.events.operations import cancel, edit_event
 from planner.extensions import db
-from tests.conftest import require
 from tests.factories import (
     make_commemoration,
     make_event,
@@ -79,7 +76,10 @@ def test_every_feed_answers_as_a_calendar(client, published, url, node):
             assert found == {event.uid}, name
 
 
-def test_conditional_get_and_head(client, published):
+def test_conditional_get_and_head(client, published, monkeypatch):
+    # A moment after the last write: within its second no date can tell two writes apart.
+    later = now_utc() + timedelta(seconds=2)
+    monkeypatch.setattr("planner.feeds.serve.now_utc", lambda: later)
     first = client.get("/calendar.ics")
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     again = client.get("/calendar.ics", headers={"If-None-Match": etag})
@@ -243,42 +243,68 @@ def test_the_life_of_an_event_as_a_subscriber_sees_it(client, published, monkeyp
     assert "storm warning" in cancelled["description"]
 
     # After the event, it stays (cancelled) while within the window...
-    monkeypatch.setattr("planner.feeds.views.now_utc", lambda: datetime(2092, 6, 1, 12, tzinfo=UTC))
+    monkeypatch.setattr("planner.feeds.serve.now_utc", lambda: datetime(2092, 6, 1, 12, tzinfo=UTC))
     (still,) = seen_by_every_reader()
     assert still["status"] == "CANCELLED"
     # ...and once its end is further back than the window, it is gone.
     monkeypatch.setattr(
-        "planner.feeds.views.now_utc", lambda: datetime(2092, 6, 16, 12, tzinfo=UTC)
+        "planner.feeds.serve.now_utc", lambda: datetime(2092, 6, 16, 12, tzinfo=UTC)
     )
     assert seen_by_every_reader() == []
     assert client.get(f"/events/{event.slug}.ics").status_code == 200
 
 
-def test_an_unchanged_feed_is_not_rebuilt(client, published, monkeypatch, count_queries):
+@pytest.fixture
+def fragment_builds(monkeypatch) -> list[str]:
+    """The UIDs whose VEVENT was rendered (not read back from a stored fragment)."""
     from planner.feeds import ical
 
-    builds = []
-    real = ical.events_calendar
+    built: list[str] = []
+    real = ical.event_fragment
 
-    def counting(*args, **kwargs):
-        builds.append(kwargs["name"])
-        return real(*args, **kwargs)
+    def counting(event, lang):
+        built.append(f"{event.uid}:{lang}")
+        return real(event, lang)
 
-    monkeypatch.setattr(ical, "events_calendar", counting)
+    monkeypatch.setattr(ical, "event_fragment", counting)
+    return built
+
+
+def test_an_unchanged_feed_is_not_rebuilt(client, published, fragment_builds, count_queries):
+    event, _ = published
     first = client.get("/calendar.ics")
+    assert fragment_builds == [f"{event.uid}:en"]
     with count_queries() as statements:
         second = client.get("/calendar.ics")
     assert second.data == first.data
-    assert len(builds) == 1
-    assert len(statements) == 1  # only the data version is read
+    assert len(statements) == 1  # the data version with the stored feed beside it
+    with count_queries() as statements:
+        conditional = client.get("/calendar.ics", headers={"If-None-Match": first.headers["ETag"]})
+        head = client.head("/calendar.ics")
+    assert conditional.status_code == 304 and head.status_code == 200
+    assert len(statements) == 2  # each the data version and the stored ETag: never the body
+    assert not any("feed_cache.body" in statement for statement in statements)
     client.get("/calendar.ics?lang=lv")
-    client.get("/countries/lv/events.ics")
-    assert len(builds) == 3
+    client.get("/countries/lv/events.ics")  # another feed, the same English fragment
+    assert fragment_builds == [f"{event.uid}:en", f"{event.uid}:lv"]
     make_organisation()  # any write to public data raises the data version
     third = client.get("/calendar.ics")
-    assert len(builds) == 4
-    assert third.data == first.data  # rebuilt, and the same data gives the same bytes
+    assert len(fragment_builds) == 2  # assembled again from the stored fragment
+    assert third.data == first.data  # the same data gives the same bytes
     assert third.headers["ETag"] == first.headers["ETag"]
+
+
+def test_one_edit_rebuilds_that_events_fragment_only(client, published, fragment_builds):
+    others = [
+        make_event(starts_at=datetime(2091, 3, 25, 10 + hour, tzinfo=UTC)) for hour in range(3)
+    ]
+    client.get("/calendar.ics")
+    assert len(fragment_builds) == 4
+    edit_event(others[1], None, title={"en": "Candles, later"})
+    db.session.commit()
+    body = client.get("/calendar.ics").data
+    assert fragment_builds[4:] == [f"{others[1].uid}:en"]
+    assert "Candles, later" in {seen["summary"] for seen in read_icalendar(body)[1]}
 
 
 def test_two_app_instances_agree_and_see_each_others_writes(app, client, published):
@@ -310,50 +336,19 @@ def test_two_app_instances_agree_and_see_each_others_writes(app, client, publish
             db.engine.dispose()
 
 
-def _redis_url() -> str:
-    return os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _redis_answers(url: str) -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.mark.redis
-def test_workers_share_rendered_feeds_through_redis(app, published, monkeypatch):
-    """With CACHE_REDIS_URL, a feed built by one worker is served by another without a rebuild."""
-    url = _redis_url()
-    require(_redis_answers(url), f"Redis not reachable at {url}")
-    from planner.feeds import ical
-
-    builds = []
-    real = ical.events_calendar
-    monkeypatch.setattr(ical, "events_calendar", lambda *a, **k: builds.append(1) or real(*a, **k))
-    settings = {
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "CACHE_TYPE": "RedisCache",
-        "CACHE_REDIS_URL": url,
-        "CACHE_KEY_PREFIX": f"planner-test-{uuid.uuid4().hex}:",  # this run's keys only
-    }
+def test_workers_share_fragments_and_feeds_through_the_database(app, published, fragment_builds):
+    """A feed built by one worker is served by another without rendering anything again."""
+    settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]}
     workers = [create_app("testing", **settings) for _ in range(2)]
     try:
         first = workers[0].test_client().get("/calendar.ics")
         second = workers[1].test_client().get("/calendar.ics")
         assert second.data == first.data
-        assert len(builds) == 1
-        make_organisation()
-        third = workers[1].test_client().get("/calendar.ics")
-        assert third.headers["ETag"] == first.headers["ETag"]
-        assert len(builds) == 2
+        assert len(fragment_builds) == 1
+        workers[1].test_client().get("/countries/lv/events.ics")
+        assert len(fragment_builds) == 1
     finally:
         for worker in workers:
             with worker.app_context():
-                from planner.extensions import cache
-
-                cache.clear()
                 db.session.remove()
                 db.engine.dispose()

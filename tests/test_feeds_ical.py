@@ -409,6 +409,6 @@ def test_plain_text_helpers():
     assert one_line("a\r\nb\tc\x00d  e") == "a b cd e"
     assert multi_line("a\r\n\r\n\r\n\r\nb\x1b") == "a\n\nb"
     assert markdown_to_text("# Title\n\n- one\n- two\n\n<b>bold</b> & [x](https://e.org)") == (
-        "Title\n\n- one\n- two\n\nbold & x (https://e.org)"
+        "Title\n\n- one\n- two\n\n<b>bold</b> & x (https://e.org)"
     )
     assert markdown_to_text("") == ""

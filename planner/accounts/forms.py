@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from planner.accounts.models import MIN_PASSWORD_LENGTH
+from planner.inputs import PlannerForm
 from planner.organisations.models import Role
 
 
@@ -25,7 +25,7 @@ def role_choices() -> list[SelectChoice]:
     ]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PlannerForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(), Length(max=254)],
@@ -38,7 +38,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PlannerForm):
     current_password = PasswordField(
         _l("Your current password"),
         validators=[DataRequired()],
@@ -56,12 +56,12 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(PlannerForm):
     email = EmailField(_l("Their e-mail address"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(_l("Role"), choices=role_choices, default=Role.EDITOR.value)
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(PlannerForm):
     display_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     password = PasswordField(
         _l("Choose a password"),
@@ -75,22 +75,22 @@ class AcceptInvitationForm(FlaskForm):
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PlannerForm):
     role = SelectField(_l("Role"), choices=role_choices)
 
 
-class AddMemberForm(FlaskForm):
+class AddMemberForm(PlannerForm):
     email = EmailField(
         _l("E-mail address of an existing account"), validators=[DataRequired(), Length(max=254)]
     )
     role = SelectField(_l("Role"), choices=role_choices, default=Role.EDITOR.value)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PlannerForm):
     """A form with nothing but its CSRF token, for buttons that change something."""
 
 
-class AdminInviteForm(FlaskForm):
+class AdminInviteForm(PlannerForm):
     email = EmailField(_l("Their e-mail address"), validators=[DataRequired(), Length(max=254)])
     organisation = SelectField(_l("Organisation"), choices=[])
     role = SelectField(_l("Role"), choices=role_choices, default=Role.EDITOR.value)

@@ -34,6 +34,10 @@ def check_password_strength(password: str, field: str = "password") -> str:
     return password
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
     """Someone who signs in: an organiser, or a site administrator."""
 
@@ -47,6 +51,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept in the signed session cookie and checked on every request; a new one (on signing
+    # out, on a password change) ends every session that holds the old one.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: new_session_token())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -59,6 +66,14 @@ class User(UserMixin, db.Model):
     def __repr__(self) -> str:
         return f"<User {self.email}>"
 
+    def get_id(self) -> str:
+        """What the session remembers: the account and its current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """End every session of this account: the cookies that hold the old token stop working."""
+        self.session_token = new_session_token()
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
@@ -68,7 +83,9 @@ class User(UserMixin, db.Model):
         return self.display_name or self.email
 
     def set_password(self, password: str) -> None:
+        """A new password; every session signed in with the old one ends."""
         self.password_hash = password_hasher.hash(check_password_strength(password))
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:

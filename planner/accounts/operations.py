@@ -59,7 +59,10 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one (ValidationError names the field)."""
+    """Set a new password after checking the current one (ValidationError names the field).
+
+    Every session of the account ends (User.set_password); the caller keeps its own going.
+    """
     if not user.check_password(current):
         raise ValidationError("current_password", _l("this is not your current password"))
     try:

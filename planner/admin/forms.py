@@ -8,7 +8,6 @@ from zoneinfo import available_timezones
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     IntegerField,
     RadioField,
@@ -21,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from planner.i18n import LANGUAGES
+from planner.inputs import PlannerForm
 
 LANGUAGE_LABELS = {
     "en": _l("in English"),
@@ -92,7 +92,7 @@ class _SlugMixin:
     )
 
 
-class CommemorationForm(_SlugMixin, FlaskForm):
+class CommemorationForm(_SlugMixin, PlannerForm):
     rule_kind = RadioField(
         _l("When is it?"),
         choices=[
@@ -150,7 +150,7 @@ with_texts(CommemorationForm, "name", _l("Name"))
 with_texts(CommemorationForm, "description", _l("Description"), area=True, max_length=5000)
 
 
-class VenueForm(_SlugMixin, FlaskForm):
+class VenueForm(_SlugMixin, PlannerForm):
     address = StringField(_l("Street address"), validators=[Optional(), Length(max=300)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=120)])
     country = SelectField(_l("Country"), choices=country_choices, validators=[DataRequired()])
@@ -167,7 +167,7 @@ with_texts(VenueForm, "name", _l("Name"))
 with_texts(VenueForm, "accessibility_notes", _l("Accessibility notes"), area=True, max_length=2000)
 
 
-class OrganisationForm(_SlugMixin, FlaskForm):
+class OrganisationForm(_SlugMixin, PlannerForm):
     website = StringField(_l("Website"), validators=[Optional(), Length(max=300)])
     contact_email = StringField(
         _l("Contact e-mail address"), validators=[Optional(), Length(max=254)]

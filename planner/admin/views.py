@@ -162,7 +162,7 @@ def delete_commemoration(slug: str):
 @bp.get("/commemorations/check-rule")
 def check_rule():
     """Whether a typed RRULE is valid, and its next three dates (for the live hint)."""
-    rule = request.args.get("rrule", "")[:200]
+    rule = request.args.get("rrule", "")
     try:
         rule = validate_rrule(rule)
     except ValidationError as error:

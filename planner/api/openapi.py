@@ -34,6 +34,9 @@ def _country_pattern() -> str:
     return "^(?:" + "|".join(f"[{a}{a.lower()}][{b}{b.lower()}]" for a, b in codes) + ")$"
 
 
+# Query values holding a control character or a non-character are a 400 (planner/inputs.py).
+TEXT = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ufdd0-\\ufdef\\ufffe\\uffff]*$"
+
 PARAMETERS: dict[str, dict[str, Any]] = {
     "lang": {
         "name": "lang",
@@ -65,20 +68,23 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "commemoration": {
         "name": "commemoration",
         "in": "query",
-        "description": "Events for this commemoration (its slug); an unknown slug is a 404.",
-        "schema": {"type": "string"},
+        "description": "Events for this commemoration (its slug); an unknown slug is a 404, "
+        "a control character a 400.",
+        "schema": {"type": "string", "pattern": TEXT},
     },
     "organisation": {
         "name": "organisation",
         "in": "query",
-        "description": "Events this organisation organises (its slug); an unknown slug is a 404.",
-        "schema": {"type": "string"},
+        "description": "Events this organisation organises (its slug); an unknown slug is a 404, "
+        "a control character a 400.",
+        "schema": {"type": "string", "pattern": TEXT},
     },
     "venue": {
         "name": "venue",
         "in": "query",
-        "description": "Events at this venue (its slug); an unknown slug is a 404.",
-        "schema": {"type": "string"},
+        "description": "Events at this venue (its slug); an unknown slug is a 404, "
+        "a control character a 400.",
+        "schema": {"type": "string", "pattern": TEXT},
     },
     "from": {
         "name": "from",
@@ -89,8 +95,8 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "to": {
         "name": "to",
         "in": "query",
-        "description": "Events starting on or before this local date (YYYY-MM-DD); it must not "
-        "be before `from`.",
+        "description": "Events starting on or before this local date (YYYY-MM-DD); a `to` "
+        "before `from` is refused with a 400 problem naming `to`.",
         "schema": _or_empty({"type": "string", "format": "date"}),
     },
     "q": {
@@ -98,7 +104,11 @@ PARAMETERS: dict[str, dict[str, Any]] = {
         "in": "query",
         "description": "Text searched in titles and descriptions, in every language; control "
         "characters are refused.",
-        "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00-\\x1f]*$"},
+        "schema": {
+            "type": "string",
+            "maxLength": MAX_QUERY_LENGTH,
+            "pattern": "^[^\\x00-\\x1f\\x7f-\\x9f\\ufdd0-\\ufdef\\ufffe\\uffff]*$",
+        },
     },
     "when": {
         "name": "when",

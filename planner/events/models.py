@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -73,6 +74,10 @@ class Event(db.Model):
     __table_args__ = (
         CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        # The upcoming listings and the feeds select by end and order by start; the listing
+        # pages skip earlier pages in the second index alone (it holds what they filter on).
+        Index("ix_events_ends_at_starts_at", "ends_at", "starts_at"),
+        Index("ix_events_starts_at_id", "starts_at", "id", "ends_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,8 +94,8 @@ class Event(db.Model):
         ForeignKey("commemorations.id", ondelete="SET NULL"), index=True
     )
     venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"), index=True)
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The IANA zone the event is held in (from its venue when planned).
     timezone: Mapped[str] = mapped_column(String(64))
     # Local calendar dates of the start and end, kept in step on every write: date filters

@@ -45,8 +45,9 @@ from planner.organisations.models import Organisation
 from planner.timeutil import local_to_utc
 from planner.venues.models import Venue
 
-# Fields whose change a subscriber's calendar must pick up: time, place and status.
-SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "venue_id", "status")
+# Fields whose change a subscriber's calendar must pick up: time, place and status. The
+# previous start tells a postponement with a new time (CONFIRMED) from one without (TENTATIVE).
+SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "venue_id", "status", "previous_starts_at")
 
 
 def _set_hosts(event: Event, organisations: Sequence[Organisation]) -> None:

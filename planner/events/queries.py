@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from planner.db import now_utc
@@ -27,9 +27,18 @@ def public_events() -> Select[tuple[Event]]:
 
 
 def upcoming_events(now: datetime | None = None) -> Select[tuple[Event]]:
-    """Public events not yet over, soonest first."""
+    """Public events not yet over, soonest first.
+
+    The earliest start among them (read from the (ends_at, starts_at) index alone) bounds the
+    start too, so the walk in start order begins there instead of at the oldest past event.
+    """
     now = now or now_utc()
-    return public_events().where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    earliest = select(func.min(Event.starts_at)).where(Event.ends_at >= now).scalar_subquery()
+    return (
+        public_events()
+        .where(Event.ends_at >= now, Event.starts_at >= earliest)
+        .order_by(Event.starts_at, Event.id)
+    )
 
 
 def past_events(now: datetime | None = None) -> Select[tuple[Event]]:

@@ -17,7 +17,6 @@ from planner.events.queries import past_events, public_events, upcoming_events
 from planner.events.schema_org import event_json_ld
 from planner.extensions import db
 from planner.i18n import current_language
-from planner.organisations.models import Organisation
 from planner.pagination import paginate
 from planner.public.links import feed_url, google_calendar_url, outlook_calendar_url
 from planner.text import markdown_to_text
@@ -44,11 +43,16 @@ def _by_name(items):
     return sorted(items, key=lambda item: (item.display_name().casefold(), item.slug))
 
 
-def _filter_choices() -> dict:
-    """What the filter form offers; three queries, whatever the number of events."""
+def _filter_choices(events, filters: EventFilters) -> dict:
+    """What the filter form offers, small whatever the catalogue's size: every day of
+    remembrance and country (few), and the venues and organisations of the events shown,
+    with the chosen ones. Two queries; the events come with their venues and organisers."""
     commemorations = db.session.execute(select(Commemoration)).scalars().all()
-    organisations = db.session.execute(select(Organisation)).scalars().all()
-    venues = db.session.execute(select(Venue)).scalars().all()
+    countries = db.session.execute(select(Venue.country).distinct()).scalars().all()
+    venues = {event.venue for event in events} | ({filters.venue} if filters.venue else set())
+    organisations = {organisation for event in events for organisation in event.organisations}
+    if filters.organisation is not None:
+        organisations.add(filters.organisation)
     labels = distinct_labels(commemorations)
     return {
         "commemorations": sorted(
@@ -57,7 +61,7 @@ def _filter_choices() -> dict:
         ),
         "organisations": _by_name(organisations),
         "venues": _by_name(venues),
-        "countries": sorted({venue.country for venue in venues}),
+        "countries": sorted(set(countries) | ({filters.country} if filters.country else set())),
     }
 
 
@@ -70,13 +74,14 @@ def index():
         filters.apply(query),
         page=page,
         per_page=current_app.config["EVENTS_PER_PAGE"],
+        key=Event.id,
     )
     return render_template(
         "events/index.html",
         filters=filters,
         heading=listing_heading(filters),
         pagination=pagination,
-        choices=_filter_choices(),
+        choices=_filter_choices(pagination.items, filters),
         # The feeds take the same filters; the archive is not a feed.
         feed_query={name: value for name, value in filters.raw.items() if name != "when"},
     )

@@ -1,18 +1,25 @@
-"""Rendered feeds cached under the database's data version.
+"""Keys for feeds and fragments: what a rendering depends on, so that no entry is ever stale.
 
-The key holds the data version (raised by every write to public data, on any host), the
-feed and its normalised arguments, the language, the base URL the links use, and today's
-date (the feed window moves with it). So an entry is never stale: a write makes a new key.
+A feed's key holds the feed and its normalised arguments, the language, the base URL the links
+use and today's date (the feed window moves with it); the data version and the cache epoch
+(renewed when a backup is restored) it was built from are stored beside it
+(planner.feeds.storage) and compared in the same query that reads them.
+A fragment's context holds what every VEVENT depends on beyond its own data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
-from planner.extensions import cache
+from flask import current_app
+
+# Raised whenever the way a VEVENT is written changes, so that older fragments are rebuilt.
+FRAGMENT_FORMAT = 1
 
 
 def feed_key(
@@ -20,7 +27,6 @@ def feed_key(
     endpoint: str,
     args: Mapping[str, str],
     lang: str,
-    version: int,
     today: date,
     base_url: str,
     past_days: int,
@@ -31,10 +37,11 @@ def feed_key(
             "endpoint": endpoint,
             "args": sorted(args.items()),
             "lang": lang,
-            "version": version,
             "today": today.isoformat(),
             "base": base_url,
             "past_days": past_days,
+            "format": FRAGMENT_FORMAT,
+            "catalogues": catalogues_fingerprint(),
         },
         sort_keys=True,
         ensure_ascii=True,
@@ -42,10 +49,20 @@ def feed_key(
     return "feed:" + hashlib.sha256(material.encode()).hexdigest()
 
 
-def cached_feed(key: str, build: Callable[[], bytes]) -> bytes:
-    """The feed stored under `key`, built (and stored) only when it is not there yet."""
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body)
-    return body
+def fragment_context(base_url: str, epoch: str) -> str:
+    """What every fragment depends on beyond its event: links, catalogues, format, epoch."""
+    return f"{FRAGMENT_FORMAT}|{base_url}|{catalogues_fingerprint()}|{epoch}"
+
+
+def catalogues_fingerprint() -> str:
+    return _fingerprint(current_app.config["BABEL_TRANSLATION_DIRECTORIES"])
+
+
+@lru_cache(maxsize=4)
+def _fingerprint(directory: str) -> str:
+    """A digest of the compiled catalogues: translated labels are part of every fragment."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(directory).glob("*/LC_MESSAGES/*.mo")):
+        digest.update(path.as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

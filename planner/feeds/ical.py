@@ -9,16 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale, gettext
 from icalendar import (
     Calendar,
-    Timezone,
-    TimezoneDaylight,
-    TimezoneStandard,
     vCalAddress,
     vDuration,
     vRecur,
@@ -29,6 +24,7 @@ from icalendar import Event as VEvent
 from planner.commemorations.models import Commemoration
 from planner.events.labels import kind_label
 from planner.events.models import Event, EventStatus, HostRole
+from planner.feeds.timezones import local_or_utc, timezones_for
 from planner.formatting import clock
 from planner.i18n import LANGUAGES
 from planner.sentence_dates import date_in_sentence
@@ -36,6 +32,7 @@ from planner.text import markdown_to_text, multi_line, one_line
 from planner.urls import commemoration_url, event_url, organisation_url
 
 PRODID = "-//Remembrance Planner//Feeds 1.0//EN"
+FOOTER = b"END:VCALENDAR\r\n"
 FEED_LANGUAGES = LANGUAGES  # a feed speaks every language of the service
 UID_DOMAIN = "remembrance-planner"
 
@@ -108,6 +105,30 @@ def events_calendar(
         return calendar.to_ical()
 
 
+def calendar_head(
+    *,
+    name: str,
+    description: str = "",
+    url: str | None = None,
+    lang: str = "en",
+    source: str | None = None,
+    refresh_hours: int | None = None,
+) -> bytes:
+    """The calendar's opening and properties, as `events_calendar` writes them: a feed
+    assembled from fragments is this, its VTIMEZONEs, its VEVENTs and FOOTER."""
+    lang = _check_lang(lang)
+    with force_locale(lang):
+        whole = _calendar(name, description, url, source, refresh_hours).to_ical()
+    if not whole.endswith(FOOTER):
+        raise ValueError("a calendar without subcomponents ends with its END line")
+    return whole[: -len(FOOTER)]
+
+
+def event_fragment(event: Event, lang: str) -> bytes:
+    """One VEVENT's bytes, folded, exactly as a whole calendar holds them (in `lang`'s locale)."""
+    return event_component(event, lang).to_ical()
+
+
 def commemorations_calendar(
     commemorations: Iterable[Commemoration],
     *,
@@ -123,7 +144,9 @@ def commemorations_calendar(
     with force_locale(lang):
         calendar = _calendar(name, description, url, source, refresh_hours)
         for commemoration in sorted(commemorations, key=lambda c: c.slug):
-            calendar.add_component(commemoration_component(commemoration, lang))
+            # A rule that is not accepted (written straight into the database) stays out.
+            if commemoration.readable_rrule is not None:
+                calendar.add_component(commemoration_component(commemoration, lang))
         return calendar.to_ical()
 
 
@@ -139,19 +162,6 @@ def ical_status(event: Event) -> str:
     if event.status == EventStatus.DRAFT:
         raise ValueError(f"a draft ({event.slug}) never goes into a feed")
     return "CONFIRMED"
-
-
-def _local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:
-    """The local time with its zone (written with TZID), unless the wall time is ambiguous.
-
-    In the hour repeated when clocks go back, RFC 5545 (3.3.5) reads a TZID time as its first
-    occurrence but ical.js (Thunderbird) reads it as the second: only UTC says the same
-    instant to every reader.
-    """
-    local = moment.astimezone(zone)
-    if local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset():
-        return moment.astimezone(UTC)
-    return local
 
 
 def status_text(event: Event, lang: str) -> str:
@@ -179,13 +189,24 @@ def event_description(event: Event, lang: str) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+def event_modified(event: Event) -> datetime:
+    """When anything the event's VEVENT shows last changed: the event itself, its venue, its
+    commemoration or an organisation organising it (DTSTAMP and LAST-MODIFIED)."""
+    moments = [event.updated_at, event.venue.updated_at]
+    if event.commemoration is not None:
+        moments.append(event.commemoration.updated_at)
+    moments.extend(link.organisation.updated_at for link in event.hosts)
+    return max(moment.astimezone(UTC) for moment in moments)
+
+
 def event_component(event: Event, lang: str = "en") -> VEvent:
     """The VEVENT of one public event."""
+    modified = event_modified(event)
     # Both UID and DTSTAMP passed: Event.new() would otherwise invent them (random, clock).
-    component = VEvent.new(uid=event.uid, stamp=event.updated_at.astimezone(UTC))
+    component = VEvent.new(uid=event.uid, stamp=modified)
     zone = event.zone
-    component.add("DTSTART", _local_or_utc(event.starts_at, zone))
-    component.add("DTEND", _local_or_utc(event.ends_at, zone))
+    component.add("DTSTART", local_or_utc(event.starts_at, zone))
+    component.add("DTEND", local_or_utc(event.ends_at, zone))
     component.add("SUMMARY", one_line(event.display_title(lang)))
     description = event_description(event, lang)
     if description:
@@ -202,7 +223,7 @@ def event_component(event: Event, lang: str = "en") -> VEvent:
     component.add("STATUS", ical_status(event))
     component.add("SEQUENCE", event.sequence)
     component.add("CREATED", event.created_at.astimezone(UTC))
-    component.add("LAST-MODIFIED", event.updated_at.astimezone(UTC))
+    component.add("LAST-MODIFIED", modified)
     _add_organisers(component, event, lang)
     return component
 
@@ -245,7 +266,7 @@ def commemoration_component(commemoration: Commemoration, lang: str = "en") -> V
     day = first_occurrence(commemoration)
     component.add("DTSTART", day)
     component.add("DTEND", day + timedelta(days=1))
-    component.add("RRULE", vRecur.from_ical(commemoration.rrule))
+    component.add("RRULE", vRecur.from_ical(commemoration.readable_rrule))
     component.add("SUMMARY", one_line(commemoration.display_name(lang)))
     description = markdown_to_text(commemoration.display_description(lang))
     if description:
@@ -256,82 +277,3 @@ def commemoration_component(commemoration: Commemoration, lang: str = "en") -> V
     component.add("CREATED", commemoration.created_at.astimezone(UTC))
     component.add("LAST-MODIFIED", commemoration.updated_at.astimezone(UTC))
     return component
-
-
-# --- time zones -------------------------------------------------------------------------------
-
-
-def timezones_for(components: Iterable[VEvent]) -> list[Timezone]:
-    """A VTIMEZONE for every TZID the components use, sorted by TZID, covering their years.
-
-    Built here rather than by Calendar.add_missing_timezones(), whose order changes from one
-    process to the next (it walks a set) and which writes a spring-forward onset an hour late.
-    """
-    years: dict[str, list[int]] = {}
-    for component in components:
-        for name in ("DTSTART", "DTEND"):
-            value = component.get(name)
-            tzid = value.params.get("TZID") if value is not None else None
-            if tzid:
-                years.setdefault(str(tzid), []).append(value.dt.year)
-    return [vtimezone(tzid, min(found), max(found)) for tzid, found in sorted(years.items())]
-
-
-def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    """A VTIMEZONE for `tzid` with every transition from 1 January `first_year` to the end of
-    `last_year`: one observance per transition, its onset in the local time before it."""
-    start_offset, start_dst, start_name, changes = _transitions(tzid, first_year, last_year)
-    timezone = Timezone()
-    timezone.add("TZID", tzid)
-    first = TimezoneDaylight() if start_dst else TimezoneStandard()
-    first.add("DTSTART", datetime(first_year, 1, 1))
-    first.add("TZOFFSETFROM", start_offset)
-    first.add("TZOFFSETTO", start_offset)
-    first.add("TZNAME", start_name)
-    timezone.add_component(first)
-    for onset, before, after, dst, name in changes:
-        observance = TimezoneDaylight() if dst else TimezoneStandard()
-        observance.add("DTSTART", onset)
-        observance.add("TZOFFSETFROM", before)
-        observance.add("TZOFFSETTO", after)
-        observance.add("TZNAME", name)
-        timezone.add_component(observance)
-    return timezone
-
-
-def _state(zone: ZoneInfo, instant: datetime) -> tuple[timedelta, bool, str]:
-    local = instant.astimezone(zone)
-    return local.utcoffset(), bool(local.dst()), local.tzname() or str(local.utcoffset())
-
-
-@lru_cache(maxsize=256)
-def _transitions(tzid: str, first_year: int, last_year: int):
-    """(offset, dst, name) at the start, and each change: (local onset, from, to, dst, name)."""
-    zone = ZoneInfo(tzid)
-    start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC)
-    end = datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
-    initial = _state(zone, start)
-    changes = []
-    cursor, state = start, initial
-    step = timedelta(hours=6)
-    while cursor < end:
-        following = min(cursor + step, end)
-        new_state = _state(zone, following)
-        if new_state != state:
-            low, high = cursor, following  # state(low) == state, state(high) != state
-            while high - low > timedelta(seconds=1):
-                middle = low + (high - low) / 2
-                if _state(zone, middle) == state:
-                    low = middle
-                else:
-                    high = middle
-            change_at = high.replace(microsecond=0)
-            if _state(zone, change_at) == state:
-                change_at += timedelta(seconds=1)
-            now_state = _state(zone, change_at)
-            onset = (change_at + state[0]).replace(tzinfo=None)
-            changes.append((onset, state[0], now_state[0], now_state[1], now_state[2]))
-            cursor, state = change_at, now_state
-            continue
-        cursor = following
-    return initial[0], initial[1], initial[2], tuple(changes)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
 from planner.events.filters import EventFilters
-from planner.events.models import Event
-from planner.events.queries import public_events
+from planner.events.models import PUBLIC_STATUSES, Event
+from planner.events.queries import with_details
 
 
 def window_start(today: date, past_days: int) -> datetime:
@@ -20,15 +20,27 @@ def window_start(today: date, past_days: int) -> datetime:
     return datetime.combine(today - timedelta(days=past_days), time(), UTC)
 
 
-def feed_events(filters: EventFilters | None, today: date, past_days: int) -> Select[tuple[Event]]:
-    """Public events (never drafts) in the feed window, narrowed by the listing filters.
+def public_selection() -> Select[tuple[Event]]:
+    """Every public event (never drafts), without loading anything beside the rows."""
+    return select(Event).where(Event.status.in_(PUBLIC_STATUSES))
+
+
+def feed_selection(
+    filters: EventFilters | None, today: date, past_days: int
+) -> Select[tuple[Event]]:
+    """Public events in the feed window, narrowed by the listing filters, in feed order.
 
     Cancelled events stay in, marked cancelled, until they leave the window like any other.
     With `when=past`, only those already over (before today) remain.
     """
-    query = public_events().where(Event.ends_at >= window_start(today, past_days))
+    query = public_selection().where(Event.ends_at >= window_start(today, past_days))
     if filters is not None:
         query = filters.apply(query)
         if filters.past:
             query = query.where(Event.ends_at < datetime.combine(today, time(), UTC))
     return query.order_by(Event.starts_at, Event.uid)
+
+
+def feed_events(filters: EventFilters | None, today: date, past_days: int) -> Select[tuple[Event]]:
+    """The same events as ORM objects with what a VEVENT shows (a build from scratch)."""
+    return with_details(feed_selection(filters, today, past_days))

@@ -2,41 +2,30 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
+from datetime import date
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, abort, current_app, request
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from planner.commemorations.labels import label
 from planner.commemorations.models import Commemoration
 from planner.countries import country_name, is_country
-from planner.dataversion import current_version
-from planner.db import now_utc
 from planner.events.filters import FILTER_NAMES, EventFilters
 from planner.events.headings import events_in_country
 from planner.events.models import Event
-from planner.events.queries import public_events
 from planner.extensions import db
 from planner.feeds import ical
-from planner.feeds.cache import cached_feed, feed_key
-from planner.feeds.queries import feed_events
+from planner.feeds.queries import feed_selection, public_selection
+from planner.feeds.serve import Builder, assemble, past_days, serve
 from planner.organisations.models import Organisation
-from planner.urls import absolute_url, event_url, public_url, site_root
+from planner.urls import absolute_url, event_url, public_url
 from planner.venues.models import Venue
-from planner.web import one_by_slug_or_404, parse_lang
+from planner.web import one_by_slug_or_404
 
 bp = Blueprint("feeds", __name__)
-
-# A feed built for (lang, today) returns its calendar's bytes.
-Builder = Callable[[str, date], bytes]
-
-
-def _feed_language() -> str:
-    return parse_lang(request.args)
 
 
 def _normalised_args(drop: tuple[str, ...] = ()) -> dict[str, str]:
@@ -62,37 +51,6 @@ def _with_query(path: str, args: dict[str, str]) -> str:
     return public_url(path) + (f"?{query}" if query else "")
 
 
-def _past_days() -> int:
-    return int(current_app.config["FEED_PAST_DAYS"])
-
-
-def _serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
-    """Answer with the feed: from the cache when the data has not changed, conditional on
-    If-None-Match / If-Modified-Since."""
-    lang = _feed_language()
-    version, changed_at = current_version()
-    today = now_utc().date()
-    key = feed_key(
-        endpoint=request.endpoint or "",
-        args={**args, **{f"path:{k}": str(v) for k, v in (request.view_args or {}).items()}},
-        lang=lang,
-        version=version,
-        today=today,
-        base_url=site_root(),
-        past_days=_past_days(),
-    )
-    body = cached_feed(key, lambda: build(lang, today))
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    response.set_etag(hashlib.sha256(body).hexdigest())
-    # The window moves at midnight UTC, so the feed may have changed then too.
-    response.last_modified = max(changed_at, datetime.combine(today, time(), UTC))
-    response.cache_control.public = True
-    response.cache_control.no_cache = True
-    return response.make_conditional(request)
-
-
 def _events_feed(
     *,
     filters_fixed: dict,
@@ -104,18 +62,16 @@ def _events_feed(
 ) -> Builder:
     def build(lang: str, today: date) -> bytes:
         filters = EventFilters.from_args(_filter_args(drop), **filters_fixed)
-        events = db.session.execute(feed_events(filters, today, _past_days())).scalars().all()
         source_args = _normalised_args(drop) | ({"lang": lang} if lang != "en" else {})
         with force_locale(lang):
             calendar_name, calendar_description = name(), description()
-        return ical.events_calendar(
-            events,
-            name=calendar_name,
-            description=calendar_description,
-            url=_with_query(*page),
-            source=_with_query(source_path, source_args),
-            lang=lang,
-        )
+        calendar = {
+            "name": calendar_name,
+            "description": calendar_description,
+            "url": _with_query(*page),
+            "source": _with_query(source_path, source_args),
+        }
+        return assemble(feed_selection(filters, today, past_days()), lang, calendar)
 
     return build
 
@@ -141,7 +97,7 @@ def calendar():
         page=("/events", args),
         source_path="/calendar.ics",
     )
-    return _serve("calendar.ics", build, args)
+    return serve("calendar.ics", build, args)
 
 
 @bp.get("/commemorations/<slug>/events.ics")
@@ -163,7 +119,7 @@ def commemoration(slug: str):
             source_path=f"/commemorations/{slug}/events.ics",
         )(lang, today)
 
-    return _serve(f"commemoration-{slug}.ics", build, args)
+    return serve(f"commemoration-{slug}.ics", build, args)
 
 
 @bp.get("/venues/<slug>/events.ics")
@@ -185,7 +141,7 @@ def venue(slug: str):
             source_path=f"/venues/{slug}/events.ics",
         )(lang, today)
 
-    return _serve(f"venue-{slug}.ics", build, args)
+    return serve(f"venue-{slug}.ics", build, args)
 
 
 @bp.get("/organisations/<slug>/events.ics")
@@ -210,7 +166,7 @@ def organisation(slug: str):
             source_path=f"/organisations/{slug}/events.ics",
         )(lang, today)
 
-    return _serve(f"organisation-{slug}.ics", build, args)
+    return serve(f"organisation-{slug}.ics", build, args)
 
 
 @bp.get("/countries/<cc>/events.ics")
@@ -234,7 +190,7 @@ def country(cc: str):
             source_path=f"/countries/{code.lower()}/events.ics",
         )(lang, today)
 
-    return _serve(f"events-{code.lower()}.ics", build, args)
+    return serve(f"events-{code.lower()}.ics", build, args)
 
 
 @bp.get("/events/<slug>.ics")
@@ -242,19 +198,18 @@ def event(slug: str):
     """One public event, whatever its age; a draft is not found."""
 
     def build(lang: str, _today: date) -> bytes:
-        found = one_by_slug_or_404(Event, slug, query=public_events())
+        found = one_by_slug_or_404(Event, slug, query=public_selection())
         with force_locale(lang):
             description = gettext("One event, kept up to date (%(site)s).", site=_site())
-        return ical.events_calendar(
-            [found],
-            name=found.display_title(lang),
-            description=description,
-            url=event_url(slug),
-            source=_with_query(f"/events/{slug}.ics", {"lang": lang} if lang != "en" else {}),
-            lang=lang,
-        )
+        calendar = {
+            "name": found.display_title(lang),
+            "description": description,
+            "url": event_url(slug),
+            "source": _with_query(f"/events/{slug}.ics", {"lang": lang} if lang != "en" else {}),
+        }
+        return assemble(public_selection().where(Event.slug == slug), lang, calendar)
 
-    return _serve(f"{slug}.ics", build, {})
+    return serve(f"{slug}.ics", build, {})
 
 
 @bp.get("/commemorations.ics")
@@ -277,4 +232,4 @@ def commemorations():
             lang=lang,
         )
 
-    return _serve("commemorations.ics", build, {})
+    return serve("commemorations.ics", build, {})

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -38,6 +37,7 @@ from planner.events.planning import (
     venue_language,
 )
 from planner.extensions import db
+from planner.inputs import PlannerForm
 from planner.manage.fields import TIME_FORMATS, hidden_version
 from planner.markdown import render_markdown
 from planner.organisations.models import Organisation
@@ -65,7 +65,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class EventForm(FlaskForm):
+class EventForm(PlannerForm):
     """Plan a new event, or edit one: who, what, where, when, in which languages."""
 
     organisation = SelectField(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, TextAreaField, TimeField
 from wtforms.validators import Length, Optional
 
@@ -14,6 +13,7 @@ from planner.db import ValidationError
 from planner.events.fields import FORM_LANGUAGES
 from planner.events.models import Event
 from planner.events.planning import local_instants
+from planner.inputs import PlannerForm
 from planner.manage.fields import TIME_FORMATS, hidden_version
 from planner.timeutil import local_to_utc
 
@@ -25,7 +25,7 @@ NOTE_LABELS = {
 }
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PlannerForm):
     """A lifecycle step with no details: publish, restore, delete, plan again."""
 
     version = hidden_version()
@@ -46,7 +46,7 @@ class _NoteFields:
         }
 
 
-class CancelForm(_NoteFields, FlaskForm):
+class CancelForm(_NoteFields, PlannerForm):
     """Cancel a published event; it stays public, marked cancelled, with this note.
 
     The first press shows what will happen and asks again (`confirmed` is then sent).
@@ -60,7 +60,7 @@ class CancelForm(_NoteFields, FlaskForm):
         return self.confirmed.data == "yes"
 
 
-class PostponeForm(_NoteFields, FlaskForm):
+class PostponeForm(_NoteFields, PlannerForm):
     """Postpone to a new time, or until further notice. The new time is local to the venue."""
 
     version = hidden_version()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -25,12 +28,36 @@ class Role(enum.StrEnum):
     EDITOR = "editor"
 
 
+# RFC 3986: what a URI may hold (the API describes `website` as `format: uri`).
+_URI_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def validate_website(value: str | None, field: str = "website") -> str | None:
+    """A web address (http or https) holding only characters a URI may hold, or None."""
     if not value:
         return None
     value = value.strip()
-    if not value.startswith(("https://", "http://")) or " " in value or len(value) > 300:
-        raise ValidationError(field, "must be a web address starting with https://")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or len(value) > 300
+        or not _URI_CHARACTERS.fullmatch(value)
+        or _BAD_PERCENT.search(value)
+    ):
+        raise ValidationError(
+            field,
+            _l(
+                "must be a web address starting with https://, without spaces or characters "
+                "a web address cannot hold (copy it from the browser's address bar)"
+            ),
+        )
     return value
 
 

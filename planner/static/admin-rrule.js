@@ -24,7 +24,7 @@
     output.textContent = "";
     output.className = "rule-check " + (result.valid ? "rule-ok" : "rule-bad");
     var message = document.createElement("span");
-    message.textContent = result.message;
+    message.textContent = result.message || result.detail || "";  // problem JSON has a detail
     output.appendChild(message);
     if (result.next && result.next.length) {
       var list = document.createElement("ul");

@@ -7,10 +7,16 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
 from planner.accounts import operations
 from planner.accounts.forms import LoginForm, PasswordChangeForm
+from planner.accounts.login import (
+    limit_password_attempts,
+    sign_in_account_key,
+    sign_out,
+    stay_signed_in,
+)
 from planner.accounts.views import bp
 from planner.db import ValidationError
 from planner.extensions import limiter
@@ -26,8 +32,7 @@ def _address_key() -> str:
 
 
 def _account_key() -> str:
-    email = (request.form.get("email") or "").strip().lower()[:254]
-    return "login-account:" + (email or "(blank)")
+    return sign_in_account_key(request.form.get("email"))
 
 
 # Kept on the request itself: the app context (and `g`) can outlive one request.
@@ -49,6 +54,8 @@ def safe_next(target: str | None) -> str | None:
     """`target` when it is a path on this site (never another host, never `//host`)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
+    if any(char.isspace() or not char.isprintable() for char in target):
+        return None  # CR/LF would split the Location header; no path needs a space unencoded
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
@@ -90,12 +97,13 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()  # CSRFProtect has already checked the form's token
+    sign_out()  # CSRFProtect has already checked the form's token
     flash(_("You have signed out."), "info")
     return redirect(url_for("public.index"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limit_password_attempts
 @login_required
 def change_password():
     form = PasswordChangeForm()
@@ -107,6 +115,7 @@ def change_password():
         except ValidationError as error:
             form_errors_from(form, error)
         else:
+            stay_signed_in()
             flash(_("Your password has been changed."), "info")
             return redirect(url_for("manage.dashboard"))
     return render_template("accounts/password.html", form=form), form_status(form)

@@ -1,0 +1,195 @@
+"""`make bench`: the planner under gunicorn (production configuration) against a bare Flask app
+serving the same feed bytes, both driven by wrk in the same run; results in bench/RESULTS.md.
+
+    python -m bench.run --events 1000 [--database-url postgresql+psycopg://...] [--duration 10]
+
+Each size gets a fresh database (SQLite in a temporary directory unless --database-url names
+an empty one), filled by `flask bench generate`. Never a unit test: run by hand, results
+committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from bench.servers import BIN, ROOT, Gunicorn, WrkResult, timed_get, wrk
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+EDIT = """
+from planner import create_app
+from planner.events.models import Event
+from planner.events.operations import edit_event
+from planner.extensions import db
+app = create_app()
+with app.app_context():
+    event = db.session.execute(db.select(Event).where(Event.status == "scheduled")
+        .order_by(Event.ends_at.desc()).limit(1)).scalar_one()
+    edit_event(event, None, title={**event.title, "en": event.title["en"] + " (edited)"})
+    db.session.commit()
+"""
+
+
+def _flask(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, check=True)
+
+
+def _edit(env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "-c", EDIT], cwd=ROOT, env=env, check=True)
+
+
+def _environment(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PLANNER_CONFIG": "production",
+        "SECRET_KEY": "bench-only-secret",
+        "DATABASE_URL": database_url,
+        "FLASK_APP": "wsgi.py",
+    }
+
+
+def measure(options, database_url: str, scratch: Path) -> dict:
+    env = _environment(database_url)
+    _flask(env, "db", "upgrade")
+    _flask(env, "bench", "generate", "--events", str(options.events), "--venues",
+           str(options.venues), "--organisations", str(options.organisations),
+           "--seed", str(options.seed))  # fmt: skip
+    app = Gunicorn("wsgi:app", {**env, "SITE_URL": "http://127.0.0.1"})
+    bare = None
+    try:
+        app.wait("/healthz")
+        feed = app.url + "/calendar.ics"
+        cold, body, headers = timed_get(feed)  # nothing cached: every fragment is built
+        _edit(env)
+        after_edit, body, headers = timed_get(feed)  # one fragment rebuilt
+        feed_file = scratch / "calendar.ics"
+        feed_file.write_bytes(body)
+        bare = Gunicorn("bench.bare:app", {**env, "BENCH_FEED": str(feed_file)})
+        bare.wait("/calendar.ics")
+        run = lambda url, connections=32, **kw: wrk(  # noqa: E731
+            url, connections=connections, duration=options.duration, **kw
+        )
+        etag = {"If-None-Match": headers["ETag"]}
+        cases = {
+            "feed": run(feed),
+            "bare feed": run(bare.url + "/calendar.ics"),
+            "feed 304": run(feed, headers=etag),
+            "bare 304": run(bare.url + "/calendar.ics", headers=etag),
+            "/": run(app.url + "/", 16),
+            "/events": run(app.url + "/events", 16),
+            "/events?page=200": run(app.url + "/events?page=200", 16),
+            "/events?q=vigil": run(app.url + "/events?q=vigil", 16),
+        }
+        rss = app.worker_rss_mib()
+        for _ in range(6):  # memory as data versions pass
+            _edit(env)
+            timed_get(feed)
+            timed_get(feed + "?lang=lv")
+        rss_after_edits = app.worker_rss_mib()
+    finally:
+        app.stop()
+        if bare is not None:
+            bare.stop()
+    return {
+        "events": options.events,
+        "database": database_url.split(":", 1)[0].split("+", 1)[0],
+        "feed_bytes": len(body),
+        "cold_s": cold,
+        "after_edit_s": after_edit,
+        "cases": cases,
+        "rss": rss,
+        "rss_after_edits": rss_after_edits,
+    }
+
+
+def _machine() -> list[str]:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor()
+    )  # fmt: skip
+    memory = Path("/proc/meminfo").read_text().splitlines()[0].split(":")[1].strip()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[
+        0
+    ]
+    return [
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {platform.platform()}; {os.cpu_count()} CPUs ({cpu}); {memory} memory",
+        f"- Python {platform.python_version()}, gunicorn {version('gunicorn')} (sync, 2 workers "
+        f"each side), Flask {version('flask')}, SQLAlchemy {version('sqlalchemy')}, "
+        f"icalendar {version('icalendar')}; {wrk_version.strip()} (-t2)",
+    ]
+
+
+def _row(name: str, result: WrkResult, connections: int) -> str:
+    errors = f" ({result.non_2xx} non-2xx/3xx)" if result.non_2xx else ""
+    return (
+        f"| {name} | {connections} | {result.requests_per_second:,.0f}{errors} "
+        f"| {result.p50_ms:.1f} | {result.p99_ms:.1f} |"
+    )
+
+
+def report(runs: list[dict], note: str) -> str:
+    lines = ["# Benchmark results", "", "Written by `make bench` (bench/run.py).", ""]
+    lines += _machine()
+    if note:
+        lines += ["", note]
+    for run in runs:
+        cases = run["cases"]
+        lines += [
+            "",
+            f"## {run['events']:,} events, {run['database']} "
+            f"(calendar.ics {run['feed_bytes'] / 1024:,.0f} KB)",
+            "",
+            "| case | connections | req/s | p50 ms | p99 ms |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for name, result in cases.items():
+            lines.append(_row(name, result, 16 if name.startswith("/") else 32))
+        feed_ratio = cases["feed"].requests_per_second / cases["bare feed"].requests_per_second
+        ratio_304 = cases["feed 304"].requests_per_second / cases["bare 304"].requests_per_second
+        lines += [
+            "",
+            "| target (issue 10) | measured | goal |",
+            "| --- | --- | --- |",
+            f"| cached feed vs bare app | {feed_ratio:.2f}× | ≥ 0.85× |",
+            f"| 304 vs bare app's 304 | {ratio_304:.2f}× | ≥ 0.85× |",
+            f"| first feed request with nothing cached | {run['cold_s']:.2f} s | ≤ 2 s |",
+            f"| first feed request after one edit | {run['after_edit_s']:.3f} s | ≤ 0.1–0.25 s |",
+            f"| `/` p99 at 16 connections | {cases['/'].p99_ms:.0f} ms | ≤ 50 ms |",
+            f"| `/events` p99 at 16 connections | {cases['/events'].p99_ms:.0f} ms | ≤ 50 ms |",
+            f"| worker RSS after serving the feed | "
+            f"{', '.join(f'{size:.0f}' for size in run['rss'])} MiB | < 150 MB |",
+            f"| worker RSS after 6 more edits | "
+            f"{', '.join(f'{size:.0f}' for size in run['rss_after_edits'])} MiB | flat |",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--venues", type=int, default=40)
+    parser.add_argument("--organisations", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=1941)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk case")
+    parser.add_argument("--database-url", help="an empty database (default: a new SQLite file)")
+    parser.add_argument("--note", default="", help="a line for RESULTS.md (e.g. the load)")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    options = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="planner-bench-") as scratch:
+        url = options.database_url or f"sqlite:///{scratch}/bench.sqlite"
+        runs = [measure(options, url, Path(scratch))]
+    text = report(runs, options.note)
+    options.output.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Assembled feeds kept in the database, where every worker and host shares them.
+
+Each row is one rendering of one feed (its key names the day, the arguments, the language,
+the base URL and the cache epoch), the data version it was built from, and its ETag, date
+and length beside the body: a conditional request or a HEAD reads those with the data version
+in one query, never the body. A new build replaces the row of the older version, and rows of
+past days are deleted, so the table does not grow as versions pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Date, Integer, LargeBinary, String, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from planner.dataversion import DataVersion
+from planner.db import UTCDateTime
+from planner.extensions import db
+
+
+class StoredFeed(db.Model):
+    """One assembled feed, ready to send."""
+
+    __tablename__ = "feed_cache"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    data_version: Mapped[int] = mapped_column(Integer, index=True)
+    epoch: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    etag: Mapped[str] = mapped_column(String(64))
+    modified: Mapped[datetime] = mapped_column(UTCDateTime)
+    length: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+@dataclass(frozen=True)
+class FeedHead:
+    """What answers a conditional request or a HEAD: everything but the body."""
+
+    key: str
+    etag: str
+    modified: datetime
+    length: int
+
+
+def upsert(model: type, rows: Sequence[dict[str, Any]], keys: Sequence[str], columns) -> None:
+    """Insert `rows`, replacing `columns` of rows already there (two workers may race)."""
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in columns}
+    )
+    db.session.execute(statement, list(rows))
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The data version, and the stored feed when it was built for that version."""
+
+    version: int
+    changed_at: datetime
+    epoch: str
+    found: FeedHead | None
+    body: bytes | None
+
+
+def lookup(key: str, *, with_body: bool) -> Lookup:
+    """One query: the data version, and beside it the stored feed's ETag, date and length
+    (and its body, when the caller will send it) if it is of that version."""
+    columns = [
+        StoredFeed.etag,
+        StoredFeed.modified,
+        StoredFeed.length,
+        StoredFeed.data_version,
+        StoredFeed.epoch.label("stored_epoch"),
+    ]
+    if with_body:
+        columns.append(StoredFeed.body)
+    row = db.session.execute(
+        select(DataVersion.version, DataVersion.changed_at, DataVersion.epoch, *columns)
+        .select_from(DataVersion)
+        .outerjoin(StoredFeed, StoredFeed.key == key)
+        .where(DataVersion.id == 1)
+    ).first()
+    if row is None:  # a database without its data version row yet: version 0
+        return Lookup(0, datetime(2000, 1, 1, tzinfo=UTC), "none", None, None)
+    if row.etag is None or (row.data_version, row.stored_epoch) != (row.version, row.epoch):
+        return Lookup(row.version, row.changed_at, row.epoch, None, None)
+    found = FeedHead(key, row.etag, row.modified, row.length)
+    return Lookup(row.version, row.changed_at, row.epoch, found, row.body if with_body else None)
+
+
+def body(key: str) -> bytes | None:
+    return db.session.execute(select(StoredFeed.body).where(StoredFeed.key == key)).scalar()
+
+
+def store(
+    key: str, version: int, epoch: str, day: date, etag: str, modified: datetime, data: bytes
+) -> None:
+    """Keep a built feed in place of its older version, and forget those of past days."""
+    db.session.execute(delete(StoredFeed).where(StoredFeed.day < day))
+    row = {
+        "key": key,
+        "data_version": version,
+        "epoch": epoch,
+        "day": day,
+        "etag": etag,
+        "modified": modified,
+        "length": len(data),
+        "body": data,
+    }
+    upsert(
+        StoredFeed,
+        [row],
+        ("key",),
+        ("data_version", "epoch", "day", "etag", "modified", "length", "body"),
+    )
