@@ -60,6 +60,8 @@ class Config:
     CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 1000)
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "planner:")
     EVENTS_PER_PAGE = 20
+    # The largest request body: a calendar file to import (1 MB) with room to spare.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
 
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
@@ -76,6 +78,8 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 15 minutes")
     INVITATION_DAYS = _env_int("INVITATION_DAYS", 7)
+    # Events proposed through /submit, per address (mistakes corrected in the form not counted).
+    SUBMISSION_RATE_LIMIT = os.environ.get("SUBMISSION_RATE_LIMIT", "5 per hour")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = _env_int("MAIL_PORT", 25)

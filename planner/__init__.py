@@ -88,9 +88,10 @@ def register_audit_vocabularies(app: Flask) -> None:
     from planner.commemorations.trail import VOCABULARIES as commemorations
     from planner.events.trail import VOCABULARIES as events
     from planner.organisations.trail import VOCABULARIES as organisations
+    from planner.submissions.trail import VOCABULARIES as submissions
     from planner.venues.trail import VOCABULARIES as venues
 
-    for vocabularies in (events, accounts, organisations, venues, commemorations):
+    for vocabularies in (events, accounts, organisations, venues, commemorations, submissions):
         register_vocabularies(app, vocabularies)
 
 
@@ -103,8 +104,10 @@ def register_blueprints(app: Flask) -> None:
     from planner.events.views import bp as events_bp
     from planner.feeds.views import bp as feeds_bp
     from planner.manage.views import bp as manage_bp
+    from planner.moderation.views import bp as moderation_bp
     from planner.organisations.views import bp as organisations_bp
     from planner.public.views import bp as public_bp
+    from planner.submissions.views import bp as submissions_bp
     from planner.venues.views import bp as venues_bp
 
     app.register_blueprint(public_bp)
@@ -116,6 +119,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(submissions_bp)
     app.register_blueprint(embed_bp)
     app.register_blueprint(api_bp)
 
@@ -128,12 +133,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from planner.backup.cli import backup_cli
-    from planner.cli import bench_cli, demo_cli, users_cli
+    from planner.cli import bench_cli, demo_cli, events_cli, users_cli
 
     app.cli.add_command(backup_cli)
     app.cli.add_command(bench_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(events_cli)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -1,5 +1,5 @@
 """Command-line tasks: `flask demo load`, `flask users create|set-password|grant`,
-`flask bench generate`."""
+`flask bench generate`, `flask events import`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from planner.extensions import db
 demo_cli = AppGroup("demo", help="The demo data set.")
 users_cli = AppGroup("users", help="Accounts and memberships.")
 bench_cli = AppGroup("bench", help="The benchmark's data set.")
+events_cli = AppGroup("events", help="Events: importing a calendar file.")
 
 
 def _fail(message: str) -> None:
@@ -139,3 +140,52 @@ def bench_generate(events: int, venues: int, organisations: int, seed: int) -> N
         f"Generated {counts.events} events at {counts.venues} venues "
         f"by {counts.organisations} organisations (seed {seed})."
     )
+
+
+@events_cli.command("import")
+@click.argument("path", metavar="FILE", required=False, default="")
+@click.option("--organisation", "organisation_slug", default="", help="The organisation's slug.")
+@click.option("--lang", default="en", help="The language of the file's text (en, et, lv, lt).")
+@click.option("--venue", "venue_slug", default="", help="The venue for places that match none.")
+def events_import(path: str, organisation_slug: str, lang: str, venue_slug: str) -> None:
+    """Import an iCalendar file into an organisation: each event becomes a draft (or updates
+    the one imported before from the same UID)."""
+    from planner.i18n import LANGUAGES
+    from planner.imports.operations import apply_plan, plan_import
+    from planner.imports.reading import MAX_BYTES, UnreadableCalendar
+    from planner.imports.report import report_lines
+    from planner.organisations.models import Organisation
+    from planner.venues.models import Venue
+
+    if not path:
+        _fail("name the calendar file: flask events import FILE --organisation SLUG")
+    if not organisation_slug:
+        _fail("name the organisation with --organisation SLUG")
+    if lang not in LANGUAGES:
+        _fail(f"--lang must be one of {', '.join(LANGUAGES)}")
+    organisation = _one(Organisation, organisation_slug, "organisation")
+    venue = _one(Venue, venue_slug, "venue") if venue_slug else None
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        _fail(f"cannot read {path}: {error.strerror}")
+    try:
+        plan = plan_import(organisation, data, lang=lang, fallback=venue)
+    except UnreadableCalendar as error:
+        _fail(str(error.message))
+    apply_plan(plan, None)
+    db.session.commit()
+    for line in report_lines(plan):
+        click.echo(line)
+
+
+def _one(model: type, slug: str, name: str):
+    from planner.web import is_slug
+
+    found = None
+    if is_slug(slug):
+        found = db.session.execute(select(model).where(model.slug == slug)).scalar_one_or_none()
+    if found is None:
+        _fail(f"no {name} with the slug {slug!r}")
+    return found

@@ -24,6 +24,7 @@ PAGE_TITLES = {
     405: _l("Not possible here"),
     409: _l("Changed in the meantime"),
     410: _l("No longer valid"),
+    413: _l("Too much at once"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
     503: _l("Not available just now"),
@@ -33,6 +34,7 @@ DEFAULT_DETAILS = {
     404: _l(
         "There is nothing at this address. The link may be mistyped, or what it named was removed."
     ),
+    413: _l("What was sent is larger than this form accepts. Shorten it and try again."),
     429: _l("Please wait a while before trying again."),
     500: _l("An error on our side stopped this page. Please try again in a moment."),
     503: _l("The service cannot answer right now. Please try again in a moment."),

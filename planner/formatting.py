@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_day_names, get_month_names
 from flask import Flask
 from flask_babel import get_translations, gettext
 from markupsafe import Markup
@@ -45,6 +45,20 @@ def time_range(event, lang: str | None = None) -> str:
     if end.date() != start.date():
         text = f"{clock(start, lang)} – {medium_date(end, lang)} {clock(end, lang)}"
     return f"{text} {start.tzname()} ({event.timezone})"
+
+
+def month_caption(first: date, lang: str | None = None) -> str:
+    """'June 2027', 'juuni 2027', '2027. gada jūnijs', '2027 m. birželis'."""
+    names = get_month_names("wide", context="stand-alone", locale=babel_locale(lang))
+    return gettext("%(month)s %(year)s", month=names[first.month], year=first.year)
+
+
+def weekday_names(lang: str | None = None) -> list[tuple[str, str]]:
+    """(abbreviated, full) names of the weekdays, Monday first, in the reader's language."""
+    locale = babel_locale(lang)
+    short = get_day_names("abbreviated", context="stand-alone", locale=locale)
+    wide = get_day_names("wide", context="stand-alone", locale=locale)
+    return [(short[number], wide[number]) for number in range(7)]
 
 
 def ordinal(number: int, lang: str | None = None) -> str:

@@ -7,7 +7,9 @@ from planner.dataversion import DataVersion
 from planner.events.models import Event, EventKind, EventOrganisation, EventStatus, HostRole
 from planner.feeds.fragments import FeedFragment
 from planner.feeds.storage import StoredFeed
+from planner.imports.models import ImportedEvent
 from planner.organisations.models import Membership, Organisation, Role
+from planner.submissions.models import Moderator, Submission
 from planner.venues.models import Venue
 
 __all__ = [
@@ -20,11 +22,14 @@ __all__ = [
     "EventStatus",
     "FeedFragment",
     "HostRole",
+    "ImportedEvent",
     "Invitation",
     "Membership",
+    "Moderator",
     "Organisation",
     "Role",
     "StoredFeed",
+    "Submission",
     "User",
     "Venue",
 ]

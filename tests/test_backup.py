@@ -19,6 +19,7 @@ from planner.db import now_utc
 from planner.events.models import Event
 from planner.events.operations import edit_event
 from planner.extensions import db
+from planner.imports.operations import apply_plan, plan_import
 from planner.organisations.models import Organisation, Role
 from tests.conftest import on_postgres, reset_schema
 from tests.factories import make_event, make_organisation, make_user
@@ -62,6 +63,15 @@ def fill_everything(runner) -> dict[str, str]:
     make_event(status="postponed", organisations=[group], actor=owner, starts_at=soon)
     make_event(status="draft", organisations=[group], actor=owner, starts_at=soon)
     edit_event(vigil, owner, title={"en": "Candle vigil at dusk", "lv": "Sveču vakars"})
+    db.session.commit()
+    # An imported calendar: the draft it made and the source UID it remembers.
+    start = (soon + timedelta(days=3)).strftime("%Y%m%dT%H%M%SZ")
+    calendar = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Museum//EN\r\nBEGIN:VEVENT\r\n"
+        f"UID:imported@museum\r\nSUMMARY:Imported lecture\r\nDTSTART:{start}\r\n"
+        "LOCATION:Freedom Monument\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    apply_plan(plan_import(group, calendar.encode()), owner)
     db.session.commit()
     return {"organisation": group.slug, "vigil": vigil.slug, "cancelled": cancelled.slug}
 
@@ -130,7 +140,9 @@ def test_the_file_holds_everything_a_deployment_needs(runner, tmp_path):
     assert document["format"] == "remembrance-planner-backup" and document["version"] == 1
     assert document["schema"]  # the Alembic revision it was taken at
     tables = {table["name"]: table for table in document["tables"]}
-    assert set(tables) == set(db.metadata.tables)  # no table is left behind
+    # No table is left behind but the caches, which are rebuilt on demand.
+    caches = {"feed_cache", "feed_fragments"}
+    assert set(tables) == set(db.metadata.tables) - caches
 
     def rows(name: str) -> list[dict]:
         return [

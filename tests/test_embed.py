@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 from flask import render_template_string
+from werkzeug.routing import IntegerConverter
 
 from planner.embed.options import (
     BACKGROUNDS,
@@ -220,7 +221,11 @@ def _reachable_paths(app) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
             continue
-        values = {argument: "x" for argument in rule.arguments}
+        # "x" for text arguments, 1 for numbers (the month view's year and month).
+        values = {
+            name: 1 if isinstance(converter, IntegerConverter) else "x"
+            for name, converter in rule._converters.items()
+        }
         path = rule.build(values)[1]
         paths.append((rule.endpoint, path))
     return paths

@@ -125,8 +125,8 @@ def test_a_change_gives_a_new_etag_and_the_old_one_no_longer_matches(client, pub
         "/venues/%00/events.ics",
         "/organisations/a%00/events.ics",
         "/events/%00.ics",
-        "/calendar.ics?venue=%00",
-        "/calendar.ics?commemoration=%00",
+        "/calendar.ics?venue=Not%20a%20slug",
+        "/calendar.ics?commemoration=-",
     ],
 )
 def test_unknown_slugs_are_not_found(client, published, url):

@@ -42,7 +42,8 @@ def _snapshot() -> list[tuple]:
     return [tuple(row) for row in rows]
 
 
-@pytest.mark.parametrize("version", [None, "", "seven", "1.5", "\x00"])
+# (A NUL or other control character is refused before any step: tests/test_bad_input.py.)
+@pytest.mark.parametrize("version", [None, "", "seven", "1.5", " 2 3"])
 @pytest.mark.parametrize("step", STEPS)
 def test_a_step_without_a_valid_version_is_stale_and_changes_nothing(
     client, login_as, step, version
@@ -62,19 +63,9 @@ def test_a_step_without_a_valid_version_is_stale_and_changes_nothing(
         fields[f"{step}-version"] = version
     before = _snapshot()
     response = post(client, f"/manage/events/{event.slug}/{step}", fields)
-    if version == "\x00":
-        # A control character is refused with the form itself, before the version is read:
-        # the steps with a form of their own show it again, the others say so on the event.
-        if step in ("postpone", "cancel"):
-            assert response.status_code == 422
-        else:
-            assert response.status_code == 303
-            page = client.get(response.headers["Location"]).get_data(as_text=True)
-            assert "The form was not complete" in page
-    else:
-        assert response.status_code == 303
-        page = client.get(response.headers["Location"]).get_data(as_text=True)
-        assert "while you were editing" in page
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "while you were editing" in page
     db.session.expire_all()
     assert _snapshot() == before
 

@@ -74,6 +74,7 @@ def public_site(app) -> dict[str, str]:
         "home": "/",
         "events": "/events",
         "events-filtered": "/events?country=lv&commemoration=june-deportation-1941&q=vigil",
+        "month": "/events/calendar/2099/6",
         "archive": "/events?when=past",
         "event-scheduled": f"/events/{scheduled.slug}",
         "event-cancelled": f"/events/{cancelled.slug}",

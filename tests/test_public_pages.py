@@ -588,6 +588,23 @@ def test_bad_filters_are_a_400_naming_the_parameter(client, app, query, paramete
     assert f"Please check what was asked for under “{label}”." in text_of(response)
 
 
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/events?venue=%00", "venue"),
+        ("/events?organisation=%00", "organisation"),
+        ("/events?commemoration=%00", "commemoration"),
+        ("/calendar.ics?venue=%00", "venue"),
+        ("/embed/events?organisation=%00", "organisation"),
+    ],
+)
+def test_a_control_character_in_a_filter_is_a_400_naming_it(client, app, url, parameter):
+    response = client.get(url)
+    assert response.status_code == 400
+    if response.mimetype == "text/html" and not url.startswith("/embed/"):
+        assert f"The parameter at fault: {parameter}" in text_of(response)
+
+
 def test_a_bad_page_number_on_a_commemoration_is_a_400(client, june):
     response = client.get("/commemorations/june-deportation-1941?page=-1")
     assert response.status_code == 400

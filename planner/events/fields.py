@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-# The languages the planning form offers a title, a description and a note in.
-FORM_LANGUAGES = ("en", "et", "lv", "lt")
+from planner.i18n import LANGUAGES
+
+# The languages the planning form offers a title, a description and a note in: all of them.
+FORM_LANGUAGES = LANGUAGES
 
 
 @dataclass(frozen=True)

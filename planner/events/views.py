@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
 from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
-from planner.events.filters import EventFilters, parse_page
+from planner.db import now_utc
+from planner.events.filters import FILTER_NAMES, EventFilters, parse_page
 from planner.events.headings import events_in_country, listing_heading
 from planner.events.models import Event
+from planner.events.month import is_valid_month, month_grid
 from planner.events.queries import past_events, public_events, upcoming_events
 from planner.events.schema_org import event_json_ld
 from planner.extensions import db
-from planner.i18n import current_language
+from planner.formatting import month_caption, weekday_names
+from planner.i18n import LANGUAGES, current_language
 from planner.pagination import paginate
 from planner.public.links import feed_url, google_calendar_url, outlook_calendar_url
 from planner.text import markdown_to_text
@@ -84,6 +87,35 @@ def index():
         choices=_filter_choices(pagination.items, filters),
         # The feeds take the same filters; the archive is not a feed.
         feed_query={name: value for name, value in filters.raw.items() if name != "when"},
+    )
+
+
+@bp.get("/events/calendar")
+def this_month():
+    """The month view of the current month, with the same filters."""
+    today = now_utc().date()
+    kept = {name: request.args[name] for name in (*FILTER_NAMES, "lang") if request.args.get(name)}
+    return redirect(url_for("events.month", year=today.year, month=today.month, **kept))
+
+
+@bp.get("/events/calendar/<int:year>/<int:month>")
+def month(year: int, month: int):
+    if not is_valid_month(year, month):
+        abort(404, description=gettext("There is no month view for that month."))
+    filters = EventFilters.from_args(request.args)
+    grid = month_grid(year, month, filters)
+    keep = {name: value for name, value in filters.raw.items() if name != "when"}
+    # The links to other months keep the filters, and a language given in the address.
+    nav = keep | ({"lang": request.args["lang"]} if request.args.get("lang") in LANGUAGES else {})
+    return render_template(
+        "events/month.html",
+        grid=grid,
+        filters=filters,
+        keep=keep,
+        nav=nav,
+        caption=month_caption(grid.first),
+        weekdays=weekday_names(),
+        today=now_utc().date(),
     )
 
 

@@ -34,6 +34,8 @@ class FeedFragment(db.Model):
     """One event's VEVENT in one language, as the bytes a feed holds."""
 
     __tablename__ = "feed_fragments"
+    # A cache, rebuilt on demand: never in a backup.
+    __table_args__ = {"info": {"backup": False}}
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True

@@ -51,7 +51,9 @@ def assemble(selection: Select, lang: str, calendar: dict[str, Any]) -> bytes:
     return b"".join([head, *(zone.to_ical() for zone in zones), *bodies, ical.FOOTER])
 
 
-def serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
+def serve(
+    filename: str, build: Builder, args: dict[str, str], mimetype: str = "text/calendar"
+) -> Response:
     """Answer with the feed, built only when no worker has built it for this data version."""
     lang = feed_language()
     now = now_utc()
@@ -74,13 +76,14 @@ def serve(filename: str, build: Builder, args: dict[str, str]) -> Response:
         etag = hashlib.sha256(data).hexdigest()
         storage.store(key, state.version, state.epoch, today, etag, modified, data)
         found = storage.FeedHead(key, etag, modified, len(data))
-    return _respond(found, data, filename, now, lambda: build(lang, today))
+    return _respond(found, data, filename, mimetype, now, lambda: build(lang, today))
 
 
 def _respond(
     found: storage.FeedHead,
     data: bytes | None,
     filename: str,
+    mimetype: str,
     now: datetime,
     rebuild: Callable[[], bytes],
 ) -> Response:
@@ -94,7 +97,7 @@ def _respond(
             # Deleted by a worker that stored a newer version since: build this one again.
             data = storage.body(found.key) or rebuild()
         response = Response(data)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Type"] = f"{mimetype}; charset=utf-8"
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.set_etag(found.etag)
     response.last_modified = _http_modified(found.modified, now)

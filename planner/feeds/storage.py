@@ -27,6 +27,8 @@ class StoredFeed(db.Model):
     """One assembled feed, ready to send."""
 
     __tablename__ = "feed_cache"
+    # A cache, rebuilt on demand: never in a backup.
+    __table_args__ = {"info": {"backup": False}}
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     data_version: Mapped[int] = mapped_column(Integer, index=True)

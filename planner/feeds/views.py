@@ -13,19 +13,25 @@ from sqlalchemy import select
 from planner.commemorations.labels import label
 from planner.commemorations.models import Commemoration
 from planner.countries import country_name, is_country
+from planner.dataversion import current_state
+from planner.errors import BadParameter
 from planner.events.filters import FILTER_NAMES, EventFilters
 from planner.events.headings import events_in_country
 from planner.events.models import Event
 from planner.extensions import db
+from planner.feeds import atom as atom_feed
 from planner.feeds import ical
-from planner.feeds.queries import feed_selection, public_selection
+from planner.feeds.queries import feed_events, feed_selection, public_selection
 from planner.feeds.serve import Builder, assemble, past_days, serve
 from planner.organisations.models import Organisation
-from planner.urls import absolute_url, event_url, public_url
+from planner.urls import absolute_url, event_url, public_url, site_root
 from planner.venues.models import Venue
 from planner.web import one_by_slug_or_404
 
 bp = Blueprint("feeds", __name__)
+
+# The Atom feed holds the soonest events; a reader wants news, not the whole catalogue.
+ATOM_ENTRIES = 100
 
 
 def _normalised_args(drop: tuple[str, ...] = ()) -> dict[str, str]:
@@ -233,3 +239,39 @@ def commemorations():
         )
 
     return serve("commemorations.ics", build, {})
+
+
+@bp.get("/events.atom")
+def atom():
+    """Upcoming public events as an Atom feed; the /events filters and `lang`."""
+    args = _normalised_args()
+    if args.get("when") == "past":
+        raise BadParameter("when", gettext("the Atom feed holds upcoming events only"))
+
+    def build(lang: str, today: date) -> bytes:
+        filters = EventFilters.from_args(request.args)
+        query = feed_events(filters, today, 0).limit(ATOM_ENTRIES)
+        events = db.session.execute(query).scalars().all()
+        page_args = {k: v for k, v in args.items() if k != "when"}
+        with force_locale(lang):
+            title = gettext("%(site)s: upcoming remembrance events", site=_site())
+            subtitle = gettext(
+                "Vigils, flower-layings and memorial services on the days of remembrance."
+            )
+        return atom_feed.events_feed(
+            events,
+            title=title,
+            subtitle=subtitle,
+            self_url=_with_query("/events.atom", page_args | _lang_arg(lang)),
+            page_url=_with_query("/events", page_args | _lang_arg(lang)),
+            lang=lang,
+            fallback_updated=current_state()[1],
+            site_name=_site(),
+            site_url=site_root() + "/",
+        )
+
+    return serve("events.atom", build, args, mimetype="application/atom+xml")
+
+
+def _lang_arg(lang: str) -> dict[str, str]:
+    return {"lang": lang} if lang != "en" else {}

@@ -1,7 +1,8 @@
 """The organiser area under /manage: dashboard, planning, the event lifecycle, the audit trail.
 
 One blueprint; its views are in events.py (planning, editing, the event's page), lifecycle.py
-(publish, postpone, cancel, restore, delete, plan again) and activity.py (the trail).
+(publish, postpone, cancel, restore, delete, plan again), activity.py (the trail) and
+importing.py (calendar import).
 """
 
 from __future__ import annotations

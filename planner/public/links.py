@@ -62,6 +62,17 @@ def feed_url(
     return FeedLink(https=address, webcal=webcal)
 
 
+def atom_feed_url(query: dict[str, str] | None = None, lang: str | None = None) -> str:
+    """The Atom feed of upcoming events with the page's filters and language (English is the
+    default and goes unsaid)."""
+    args = dict(query or {})
+    args.pop("when", None)
+    if lang and lang != "en":
+        args["lang"] = lang
+    address = site_root() + "/events.atom"
+    return address + ("?" + urlencode(args) if args else "")
+
+
 def _utc_stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -106,6 +117,7 @@ def register_link_helpers(app) -> None:
 
     app.jinja_env.globals.update(
         feed_url=feed_url,
+        atom_feed_url=lambda query=None: atom_feed_url(query, current_language()),
         absolute_url=absolute_url,
         country_name=country_label,
         page_in_language=page_in_language,
