@@ -602,7 +602,8 @@ def test_a_control_character_in_a_filter_is_a_400_naming_it(client, app, url, pa
     response = client.get(url)
     assert response.status_code == 400
     if response.mimetype == "text/html" and not url.startswith("/embed/"):
-        assert f"The parameter at fault: {parameter}" in text_of(response)
+        label = PARAMETER_LABELS.get(parameter, parameter)
+        assert f"Please check what was asked for under “{label}”." in text_of(response)
 
 
 def test_a_bad_page_number_on_a_commemoration_is_a_400(client, june):
