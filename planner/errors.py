@@ -41,6 +41,22 @@ DEFAULT_DETAILS = {
 }
 
 
+# The public name of each request parameter, as the forms label it; the 400 page speaks of
+# "the date in “From”", not of "the parameter at fault". Problem JSON keeps the parameter.
+PARAMETER_LABELS = {
+    "country": _l("Country"),
+    "commemoration": _l("Day of remembrance"),
+    "organisation": _l("Organisation"),
+    "venue": _l("Venue"),
+    "from": _l("From"),
+    "to": _l("To"),
+    "q": _l("Words in the title or description"),
+    "page": _l("Page"),
+    "when": _l("Upcoming or past events"),
+    "lang": _l("Language"),
+}
+
+
 class BadParameter(BadRequest):
     """A malformed request parameter; the response names it."""
 
@@ -96,6 +112,8 @@ def _handle_http(error: HTTPException):
                 if name not in (error.parameter, "page")
             ]
             extra["retry_url"] = request.path + (f"?{urlencode(kept)}" if kept else "")
+            label = PARAMETER_LABELS.get(error.parameter)
+            extra["field"] = str(label) if label else error.parameter
         if detail == type(error).description and status in DEFAULT_DETAILS:
             detail = str(DEFAULT_DETAILS[status])  # werkzeug's generic English text
         title = str(PAGE_TITLES.get(status, error.name))

@@ -7,9 +7,11 @@ from datetime import date, datetime
 from babel.dates import format_date, format_time, get_day_names, get_month_names
 from flask import Flask
 from flask_babel import get_translations, gettext
+from markupsafe import Markup
 
 from planner.commemorations.models import ordinal_en
 from planner.i18n import current_language, pick
+from planner.sentence_dates import date_in_sentence
 
 
 def babel_locale(lang: str | None = None) -> str:
@@ -103,15 +105,47 @@ def anniversary_short(commemoration, on: date, lang: str | None = None) -> str:
     )
 
 
+def wall_clock(event) -> str:
+    """'18:00–19:30' as a passer-by reads it on a poster: the local time, no zone names."""
+    start, end = event.local_start, event.local_end
+    if end.date() != start.date():
+        return f"{clock(start)} – {medium_date(end)} {clock(end)}"
+    return f"{clock(start)}–{clock(end)}"
+
+
+def foreign_lang(text) -> str:
+    """The language `text` is in when it is not the page's (LocalText from a fallback), else ''."""
+    lang = getattr(text, "lang", None)
+    return lang if text and lang and lang != current_language() else ""
+
+
+def in_lang(text) -> Markup | str:
+    """Text shown in another language than the page's, wrapped so screen readers say it right."""
+    lang = foreign_lang(text)
+    if not lang:
+        return text
+    return Markup('<span lang="%s">%s</span>') % (lang, text)
+
+
+def lang_attr(text) -> Markup:
+    """' lang="et"' for an element holding text in another language than the page's."""
+    lang = foreign_lang(text)
+    return Markup(' lang="%s"') % lang if lang else Markup("")
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         long_date=long_date,
         medium_date=medium_date,
         clock=clock,
         pick=pick,
+        in_sentence=date_in_sentence,
+        in_lang=in_lang,
+        lang_attr=lang_attr,
     )
     app.jinja_env.globals.update(
         time_range=time_range,
+        wall_clock=wall_clock,
         anniversary_label=anniversary_label,
         anniversary_short=anniversary_short,
         current_language=current_language,

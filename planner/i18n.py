@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
+from babel.languages import get_official_languages
 from flask import current_app, has_app_context
 from flask_babel import get_locale
 
@@ -33,18 +34,46 @@ def current_language() -> str:
     return "en"
 
 
-def pick(texts: Mapping[str, str] | None, lang: str | None = None) -> str:
-    """`texts` in `lang`, else English, else the first language it has (sorted, so stable)."""
-    if not texts:
-        return ""
+class LocalText(str):
+    """Text picked from a {language: text} mapping, knowing the language it is written in, so
+    that a page can mark text shown in another language than its own (`lang` attribute)."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str) -> LocalText:
+        value = super().__new__(cls, text)
+        value.lang = lang
+        return value
+
+
+def country_languages(countries: Iterable[str]) -> tuple[str, ...]:
+    """The content languages the given countries speak officially, in order: EE -> et."""
+    found: list[str] = []
+    for code in countries:
+        for lang in get_official_languages(code.upper()):
+            if lang in CONTENT_LANGUAGES and lang not in found:
+                found.append(lang)
+    return tuple(found)
+
+
+def pick(
+    texts: Mapping[str, str] | None,
+    lang: str | None = None,
+    originals: Iterable[str] = (),
+) -> LocalText:
+    """`texts` in `lang`, else in the language it was written in (`originals`: the languages of
+    the place or group it belongs to, in order), else English, else the first language it has
+    (sorted, so stable). The result knows its language (LocalText.lang)."""
     lang = lang or current_language()
-    for candidate in (lang, "en"):
+    if not texts:
+        return LocalText("", lang)
+    for candidate in (lang, *originals, "en"):
         if texts.get(candidate):
-            return texts[candidate]
+            return LocalText(texts[candidate], candidate)
     for key in sorted(texts):
         if texts[key]:
-            return texts[key]
-    return ""
+            return LocalText(texts[key], key)
+    return LocalText("", lang)
 
 
 def clean_texts(field: str, texts: Mapping[str, str] | None, *, required: bool) -> dict[str, str]:

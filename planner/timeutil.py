@@ -5,17 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from planner.db import ValidationError
-from planner.formatting import babel_locale
+from planner.sentence_dates import date_in_sentence
 
 
 def _day_text(day: date) -> str:
-    """The date in the reader's language, worked out when the message is shown."""
-    return format_date(day, "long", locale=babel_locale())  # 29 March 2099
+    """The date in the reader's language, in the form a sentence saying *when* needs (Latvian
+    "2099. gada 29. martā"), worked out when the message is shown."""
+    return date_in_sentence(day, weekday=False)
 
 
 def local_to_utc(day: date, at: time, zone: str | ZoneInfo, field: str = "start") -> datetime:

@@ -35,6 +35,12 @@ def public_url(path: str, query: dict[str, str] | None = None) -> str:
     return url
 
 
+def page_in_language(lang: str) -> str:
+    """The current page (path and query: filters, archive, page) in another language."""
+    args = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    return request.path + "?" + urlencode([*args, ("lang", lang)])
+
+
 def event_url(slug: str) -> str:
     return absolute_url("events.show", slug=slug)
 
@@ -59,5 +65,6 @@ def events_listing_url(filters: dict[str, str] | None = None) -> str:
     return absolute_url("events.index", **(filters or {}))
 
 
-def calendar_feed_url(filters: dict[str, str] | None = None) -> str:
-    return absolute_url("feeds.calendar", **(filters or {}))
+def calendar_feed_url(filters: dict[str, str] | None = None, lang: str = "en") -> str:
+    """The feed of all public events with these filters, in `lang`."""
+    return absolute_url("feeds.calendar", **(filters or {}), lang=lang)

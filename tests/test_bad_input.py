@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from planner.errors import PARAMETER_LABELS
 from planner.extensions import db
 from planner.organisations.models import Organisation
 from planner.venues.models import Venue
@@ -46,7 +47,8 @@ def test_a_control_character_in_a_query_parameter_is_a_400_naming_it(
     page = response.get_data(as_text=True)
     assert "This value holds a character that is not allowed here." in page
     if not url.startswith("/embed/"):  # the embed's own error page is shorter
-        assert f"The parameter at fault: {parameter}" in page
+        label = PARAMETER_LABELS.get(parameter, parameter)
+        assert f"Please check what was asked for under “{label}”." in page
 
 
 @pytest.mark.parametrize(
@@ -161,7 +163,7 @@ def test_from_later_than_to_is_a_400_naming_to(client, published, path):
     if path.startswith("/api/"):
         assert response.json["parameter"] == "to"
     else:
-        assert "The parameter at fault: to" in response.get_data(as_text=True)
+        assert "Please check what was asked for under “To”." in response.get_data(as_text=True)
 
 
 def test_the_openapi_description_says_to_must_not_be_before_from(client):

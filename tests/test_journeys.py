@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 import pytest
@@ -181,8 +181,11 @@ def test_from_the_home_page_to_an_event_its_ics_and_its_commemoration_feed(app):
     assert str(vevent["SUMMARY"]) == "Flowers at the Freedom Monument"
     assert str(vevent["STATUS"]) == "CONFIRMED"
 
-    webcal = visitor.page.link("Subscribe (June deportation of 1941)")
-    https = visitor.page.link("Feed address (June deportation of 1941)")
+    webcal = visitor.page.link(
+        "Apple Calendar, Thunderbird and other apps (June deportation of 1941)"
+    )
+    https = re.search(r'value="(http[^"]*/commemorations/[^"]*)"', visitor.page.html)[1]
+    assert parse_qs(urlsplit(webcal).query) == {"lang": ["en"]}
     assert webcal.startswith("webcal://")
     assert https.startswith(("https://", "http://"))
     assert urlsplit(webcal)[1:] == urlsplit(https)[1:]
@@ -262,11 +265,11 @@ def test_a_museum_pastes_the_snippet_from_the_organisation_page_into_its_own_sit
 def test_a_bad_filter_value_leads_on_to_the_listing_without_it(app):
     visitor = Browser(app.test_client())
     visitor.open("/events?from=2027-06-01&to=2027-01-01&country=lv", expect=400)
-    assert "The parameter at fault: to" in visitor.page.html
-    retry = visitor.page.link("Show this page without “to”")
+    assert "Please check what was asked for under “To”." in visitor.page.html
+    retry = visitor.page.link("Show the page without it")
     assert local_path(retry) == "/events?from=2027-06-01&country=lv"
     visitor.open(retry)
-    assert "<h1>Upcoming events</h1>" in visitor.page.html
+    assert "<h1>Upcoming events in Latvia</h1>" in visitor.page.html
 
 
 def test_pages_name_an_icon_that_exists(client):

@@ -155,7 +155,7 @@ def test_a_dst_gap_is_explained_in_the_readers_language(app):
     message = caught.value.message
     with force_locale("lv"):
         assert str(message) == (
-            "Datumā 2091. gada 25. marts laiks 03:30 joslā Europe/Riga nepastāv: tad pulksteņus"
+            "2091. gada 25. martā laika joslā Europe/Riga laika 03:30 nav: tad pulksteņus"
             " pagriež uz priekšu. Izvēlieties citu laiku."
         )
     with force_locale("en"):
@@ -169,7 +169,7 @@ def test_the_planning_form_explains_a_clock_change_in_latvian(client, login_as):
     client.get("/manage/?lang=lv")  # the organiser chooses Latvian; the cookie keeps it
     data = new_event_data(day="2091-10-28", start_time="03:30", end_time="05:00", commemoration="")
     page = post(client, "/manage/events/new", data).get_data(as_text=True)
-    assert "Datumā 2091. gada 28. oktobris laiks 03:30 joslā Europe/Riga ir divreiz" in page
+    assert "2091. gada 28. oktobrī laika joslā Europe/Riga laiks 03:30 pienāk divreiz" in page
     assert "Nekas netika saglabāts." in page
     assert "happens twice" not in page
 

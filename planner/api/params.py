@@ -8,7 +8,7 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from planner.errors import BadParameter
-from planner.events.filters import parse_page
+from planner.events.filters import parse_page, whole_number
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -20,7 +20,7 @@ def parse_per_page(args: MultiDict) -> int:
     if raw is None or raw == "":
         return DEFAULT_PER_PAGE
     try:
-        value = int(raw)
+        value = whole_number(raw)
     except ValueError:
         raise BadParameter(
             "per_page", gettext("%(value)r is not a whole number", value=raw)

@@ -12,7 +12,7 @@ from planner.commemorations.recurrence import checked_or_none, dates_after, vali
 from planner.countries import country_zone, normalise_country
 from planner.db import JSONType, UTCDateTime, ValidationError, now_utc
 from planner.extensions import db
-from planner.i18n import clean_texts, pick
+from planner.i18n import clean_texts, country_languages, pick
 from planner.slugs import validate_slug
 
 __all__ = ["Commemoration", "validate_rrule"]
@@ -85,11 +85,22 @@ class Commemoration(db.Model):
     def __repr__(self) -> str:
         return f"<Commemoration {self.slug}>"
 
+    def original_languages(self) -> tuple[str, ...]:
+        """The language a day observed in one country is named in first (Moldova: ro); a day
+        several countries observe is described in English, each country's name beside it."""
+        return country_languages(self.countries) if len(self.countries or ()) == 1 else ()
+
     def display_name(self, lang: str | None = None) -> str:
-        return pick(self.name, lang)
+        return pick(self.name, lang, self.original_languages())
 
     def display_description(self, lang: str | None = None) -> str:
-        return pick(self.description, lang)
+        return pick(self.description, lang, self.original_languages())
+
+    def distinct_name(self, lang: str | None = None) -> str:
+        """The name, with its day where another commemoration bears the same name in `lang`."""
+        from planner.commemorations.labels import label
+
+        return label(self, lang)
 
     @property
     def start_year(self) -> int:

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext
 from sqlalchemy import select
 
+from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
 from planner.commemorations.queries import (
     by_next_day,
@@ -26,7 +27,11 @@ NEXT_DAYS_SHOWN = 3
 @bp.get("/commemorations")
 def index():
     commemorations = db.session.execute(select(Commemoration)).scalars().all()
-    return render_template("commemorations/index.html", next_days=by_next_day(commemorations))
+    return render_template(
+        "commemorations/index.html",
+        next_days=by_next_day(commemorations),
+        labels=distinct_labels(commemorations),
+    )
 
 
 @bp.get("/commemorations/<slug>")

@@ -18,6 +18,7 @@ THEMES = ("light", "dark")
 BACKGROUNDS = {"light": "#ffffff", "dark": "#1b1b1d"}
 DEFAULT_ACCENTS = {"light": "#6b2230", "dark": "#e7a5b1"}
 MIN_TEXT_CONTRAST = 4.5
+MIN_GRAPHIC_CONTRAST = 3.0
 _HEX = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _FRAME_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -41,6 +42,12 @@ class EmbedOptions:
             accent=parse_accent(args.get("accent")),
             frame=_parse_frame(args.get("frame")),
         )
+
+    @property
+    def bar_colour(self) -> str:
+        """The accent bar beside each event: at least 3:1 against the background (WCAG 1.4.11)."""
+        accent = self.accent or DEFAULT_ACCENTS[self.theme]
+        return readable_colour(accent, BACKGROUNDS[self.theme], MIN_GRAPHIC_CONTRAST)
 
     @property
     def link_colour(self) -> str:

@@ -11,11 +11,14 @@ from werkzeug.exceptions import HTTPException
 
 from planner.embed.options import EmbedOptions, frame_id
 from planner.embed.snippets import embed_snippets
+from planner.errors import PAGE_TITLES
 from planner.events.filters import EventFilters
+from planner.events.headings import listing_heading
 from planner.events.queries import past_events, upcoming_events
 from planner.extensions import db
+from planner.public.links import feed_url
 from planner.security import frameable
-from planner.urls import calendar_feed_url, event_url, events_listing_url
+from planner.urls import event_url, events_listing_url
 
 bp = Blueprint("embed", __name__)
 
@@ -30,17 +33,15 @@ def events():
     filters = EventFilters.from_args(request.args)
     query = filters.apply(past_events() if filters.past else upcoming_events())
     listed = db.session.execute(query.limit(options.limit)).scalars().all()
-    scopes = [found.display_name() for found in (filters.organisation, filters.venue) if found]
-    if filters.commemoration is not None:
-        scopes.append(filters.commemoration.display_name())
+    feed = feed_url("all", query={k: v for k, v in filters.raw.items() if k != "when"})
     return render_template(
         "embed/events.html",
         events=listed,
         filters=filters,
         options=options,
-        scopes=scopes,
+        heading=listing_heading(filters),
         all_events_url=events_listing_url(filters.raw),
-        feed_url=calendar_feed_url(filters.raw),
+        feed=feed,
         event_url=event_url,
     )
 
@@ -49,8 +50,7 @@ def events():
 def theme():
     """The accent colour as a stylesheet, so the listing needs no inline style (CSP)."""
     options = EmbedOptions.from_args(request.args)
-    accent = options.accent or options.link_colour
-    css = f":root {{ --accent: {accent}; --link: {options.link_colour}; }}\n"
+    css = f":root {{ --accent: {options.bar_colour}; --link: {options.link_colour}; }}\n"
     response = current_app.response_class(css, mimetype="text/css")
     response.headers["Cache-Control"] = f"public, max-age={LOADER_MAX_AGE}"
     return response
@@ -82,7 +82,7 @@ def frame_error(error: HTTPException) -> tuple[str, int]:
         render_template(
             "embed/error.html",
             status=error.code or 500,
-            title=error.name,
+            title=str(PAGE_TITLES.get(error.code or 500, error.name)),
             detail=getattr(error, "detail", None) or error.description,
             parameter=getattr(error, "parameter", None),
             frame=frame_id(request.args.get("frame")),

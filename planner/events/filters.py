@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from werkzeug.datastructures import MultiDict
 
@@ -31,13 +32,25 @@ def _parse_date(name: str, value: str) -> date:
         ) from None
 
 
+def whole_number(raw: str) -> int:
+    """A whole number as a query gives it: '3', or '3.0' (JSON Schema's integers include 3.0,
+    and the API's document promises integers); anything else is ValueError."""
+    try:
+        return int(raw)
+    except ValueError:
+        integral, dot, zeros = raw.strip().partition(".")
+        if dot and integral.lstrip("-").isdigit() and zeros and set(zeros) == {"0"}:
+            return int(integral)
+        raise
+
+
 def parse_page(args: MultiDict, name: str = "page") -> int:
     """`page`: a whole number from 1; anything else is a 400 naming the parameter."""
     raw = args.get(name)
     if raw is None or raw == "":
         return 1
     try:
-        page = int(raw)
+        page = whole_number(raw)
     except ValueError:
         raise BadParameter(name, gettext("%(value)r is not a whole number", value=raw)) from None
     if page < 1:
@@ -45,8 +58,21 @@ def parse_page(args: MultiDict, name: str = "page") -> int:
     return page
 
 
+# What a reader is told when a filter names nothing (the public wording, one whole sentence).
+NOT_FOUND = {
+    "commemoration": _l("No commemoration has the address “%(slug)s”."),
+    "organisation": _l("No organisation has the address “%(slug)s”."),
+    "venue": _l("No venue has the address “%(slug)s”."),
+}
+
+
+def not_found_description(name: str, slug: str) -> str:
+    """The 404 sentence for a `commemoration`, `organisation` or `venue` slug naming nothing."""
+    return str(NOT_FOUND[name]) % {"slug": slug}
+
+
 def _lookup(model: type, name: str, slug: str) -> Any:
-    return one_by_slug_or_404(model, slug, description=f"No {name} has the slug {slug!r}.")
+    return one_by_slug_or_404(model, slug, description=not_found_description(name, slug))
 
 
 @dataclass

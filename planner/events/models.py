@@ -26,7 +26,7 @@ from planner.commemorations.models import Commemoration
 from planner.countries import validate_timezone
 from planner.db import JSONType, UTCDateTime, ValidationError, now_utc
 from planner.extensions import db
-from planner.i18n import clean_texts, pick
+from planner.i18n import clean_texts, country_languages, pick
 from planner.organisations.models import Organisation
 from planner.slugs import validate_slug
 from planner.venues.models import Venue
@@ -199,14 +199,18 @@ class Event(db.Model):
     def __repr__(self) -> str:
         return f"<Event {self.slug} {self.status}>"
 
+    def original_languages(self) -> tuple[str, ...]:
+        """The languages the event's texts were most likely written in: its venue's country's."""
+        return country_languages([self.venue.country]) if self.venue is not None else ()
+
     def display_title(self, lang: str | None = None) -> str:
-        return pick(self.title, lang)
+        return pick(self.title, lang, self.original_languages())
 
     def display_description(self, lang: str | None = None) -> str:
-        return pick(self.description, lang)
+        return pick(self.description, lang, self.original_languages())
 
     def display_note(self, lang: str | None = None) -> str:
-        return pick(self.status_note, lang)
+        return pick(self.status_note, lang, self.original_languages())
 
     @property
     def zone(self) -> ZoneInfo:

@@ -5,6 +5,7 @@ Views and forms call these; the lifecycle itself (publish, postpone, …) is in 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
@@ -93,6 +94,68 @@ def suggested_titles(
                     continue
         titles[lang] = suggest_title(commemoration, day, lang, kind)
     return titles
+
+
+def suggestion_languages(interface: str, venue: Venue | None) -> tuple[str, ...]:
+    """The languages a suggestion fills: those the organiser is looking at (English, the
+    interface's language) and the one the venue's country speaks; never the others, which
+    would be published unseen."""
+    wanted = {"en", interface, venue_language(venue)}
+    return tuple(lang for lang in FORM_LANGUAGES if lang in wanted)
+
+
+def read_suggestions(raw: str | None) -> dict[str, str]:
+    """The titles last suggested, as the form carried them back (JSON {lang: title});
+    anything else is no suggestion."""
+    try:
+        found = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {
+        lang: title
+        for lang, title in found.items()
+        if lang in FORM_LANGUAGES and isinstance(title, str)
+    }
+
+
+def fill_suggested_titles(
+    titles: Mapping[str, str],
+    suggested: Mapping[str, str],
+    commemoration: Commemoration,
+    day: date,
+    kind: EventKind | str,
+    languages: Iterable[str],
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Suggest titles for `languages`: an empty title, or one still as last suggested, gets
+    the suggestion; a title the organiser wrote stays. Returns (titles, suggestions now shown)."""
+    fresh = suggested_titles(commemoration, day, kind, languages)
+    result, shown = dict(titles), {}
+    for lang, title in fresh.items():
+        current = (titles.get(lang) or "").strip()
+        if not current or current == suggested.get(lang):
+            result[lang] = shown[lang] = title
+    return result, shown
+
+
+def refresh_suggested_titles(
+    titles: Mapping[str, str],
+    suggested: Mapping[str, str],
+    commemoration: Commemoration | None,
+    day: date | None,
+    kind: EventKind | str,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Titles still as suggested follow a new date, kind or day of remembrance (the
+    anniversary in them changes with the year); titles the organiser changed stay."""
+    untouched = [
+        lang
+        for lang, title in suggested.items()
+        if title and (titles.get(lang) or "").strip() == title
+    ]
+    if commemoration is None or day is None or not untouched:
+        return dict(titles), {lang: suggested[lang] for lang in untouched}
+    return fill_suggested_titles(titles, suggested, commemoration, day, kind, untouched)
 
 
 def retitled(

@@ -126,7 +126,7 @@ class EventVocabulary(Vocabulary):
             commemoration = context.commemorations.get(value)
             if commemoration is None:
                 return gettext("a removed commemoration")
-            return commemoration.display_name(lang)
+            return commemoration.distinct_name(lang)
         if field == "organisations" and isinstance(value, list):
             return ", ".join(
                 context.organisations[slug].display_name(lang)

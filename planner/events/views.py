@@ -8,10 +8,11 @@ from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
+from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
-from planner.countries import country_name
 from planner.db import now_utc
 from planner.events.filters import FILTER_NAMES, EventFilters, parse_page
+from planner.events.headings import events_in_country, listing_heading
 from planner.events.models import Event
 from planner.events.month import is_valid_month, month_grid
 from planner.events.queries import past_events, public_events, upcoming_events
@@ -55,8 +56,12 @@ def _filter_choices(events, filters: EventFilters) -> dict:
     organisations = {organisation for event in events for organisation in event.organisations}
     if filters.organisation is not None:
         organisations.add(filters.organisation)
+    labels = distinct_labels(commemorations)
     return {
-        "commemorations": _by_name(commemorations),
+        "commemorations": sorted(
+            ((labels[item.id], item) for item in commemorations),
+            key=lambda pair: (pair[0].casefold(), pair[1].slug),
+        ),
         "organisations": _by_name(organisations),
         "venues": _by_name(venues),
         "countries": sorted(set(countries) | ({filters.country} if filters.country else set())),
@@ -77,6 +82,7 @@ def index():
     return render_template(
         "events/index.html",
         filters=filters,
+        heading=listing_heading(filters),
         pagination=pagination,
         choices=_filter_choices(pagination.items, filters),
         # The feeds take the same filters; the archive is not a feed.
@@ -121,11 +127,12 @@ def _calendar_details(event: Event, url: str) -> str:
 
 
 def _subscriptions(event: Event) -> list[tuple[str, object]]:
-    feeds = [(gettext("All events"), feed_url("all"))]
+    """The feeds an event page offers: its day of remembrance, place, organisers, country, all."""
+    feeds = []
     if event.commemoration is not None:
         feeds.append(
             (
-                event.commemoration.display_name(),
+                event.commemoration.distinct_name(),
                 feed_url("commemoration", event.commemoration.slug),
             )
         )
@@ -134,13 +141,11 @@ def _subscriptions(event: Event) -> list[tuple[str, object]]:
         feeds.append((organisation.display_name(), feed_url("organisation", organisation.slug)))
     feeds.append(
         (
-            gettext(
-                "Events in %(country)s",
-                country=country_name(event.venue.country, current_language()),
-            ),
+            events_in_country(event.venue.country),
             feed_url("country", event.venue.country),
         )
     )
+    feeds.append((gettext("All events"), feed_url("all")))
     return feeds
 
 
@@ -168,8 +173,8 @@ def show(slug: str):
 
 
 def site_path_ics(event: Event) -> str:
-    """The event's own .ics."""
-    return url_for("feeds.event", slug=event.slug)
+    """The event's own .ics, in the reader's language."""
+    return url_for("feeds.event", slug=event.slug, lang=current_language())
 
 
 def qr_svg(url: str, label: str) -> Markup:

@@ -25,8 +25,9 @@ from planner.commemorations.models import Commemoration
 from planner.events.labels import kind_label
 from planner.events.models import Event, EventStatus, HostRole
 from planner.feeds.timezones import local_or_utc, timezones_for
-from planner.formatting import clock, long_date
+from planner.formatting import clock
 from planner.i18n import LANGUAGES
+from planner.sentence_dates import date_in_sentence
 from planner.text import markdown_to_text, multi_line, one_line
 from planner.urls import commemoration_url, event_url, organisation_url
 
@@ -171,8 +172,8 @@ def status_text(event: Event, lang: str) -> str:
     elif event.status == EventStatus.POSTPONED and event.is_rescheduled:
         previous = event.previous_starts_at.astimezone(event.zone)
         head = gettext(
-            "Postponed from %(day)s %(time)s.",
-            day=long_date(previous, lang),
+            "Postponed: it was first planned for %(date)s at %(time)s.",
+            date=date_in_sentence(previous, lang),
             time=clock(previous, lang),
         )
     elif event.status == EventStatus.POSTPONED:

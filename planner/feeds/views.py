@@ -10,11 +10,13 @@ from flask import Blueprint, abort, current_app, request
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from planner.commemorations.labels import label
 from planner.commemorations.models import Commemoration
 from planner.countries import country_name, is_country
 from planner.dataversion import current_state
 from planner.errors import BadParameter
 from planner.events.filters import FILTER_NAMES, EventFilters
+from planner.events.headings import events_in_country
 from planner.events.models import Event
 from planner.extensions import db
 from planner.feeds import atom as atom_feed
@@ -114,10 +116,10 @@ def commemoration(slug: str):
             filters_fixed={"commemoration": found},
             drop=("commemoration",),
             name=lambda: gettext(
-                "%(name)s: events (%(site)s)", name=found.display_name(lang), site=_site()
+                "%(name)s: events (%(site)s)", name=label(found, lang), site=_site()
             ),
             description=lambda: gettext(
-                "Events on the day of remembrance: %(name)s.", name=found.display_name(lang)
+                "Events on the day of remembrance: %(name)s.", name=label(found, lang)
             ),
             page=(f"/commemorations/{slug}", {}),
             source_path=f"/commemorations/{slug}/events.ics",
@@ -185,7 +187,7 @@ def country(cc: str):
             filters_fixed={"country": code},
             drop=("country",),
             name=lambda: gettext(
-                "Events in %(country)s (%(site)s)", country=country_name(code, lang), site=_site()
+                "%(events)s (%(site)s)", events=events_in_country(code, lang=lang), site=_site()
             ),
             description=lambda: gettext(
                 "Remembrance events in %(country)s.", country=country_name(code, lang)

@@ -17,8 +17,16 @@ from planner.events.fields import FORM_LANGUAGES
 from planner.events.lifecycle import ClashError, StaleEditError, allowed_steps, find_clashes
 from planner.events.models import Event, EventKind, EventStatus
 from planner.events.operations import edit_event, plan_event
-from planner.events.planning import merge_texts, suggested_titles, venue_language
+from planner.events.planning import (
+    fill_suggested_titles,
+    merge_texts,
+    read_suggestions,
+    refresh_suggested_titles,
+    suggestion_languages,
+    venue_language,
+)
 from planner.extensions import db
+from planner.i18n import current_language
 from planner.manage import bp
 from planner.manage.common import by_slug_or_404, editable_event, stale_message
 from planner.manage.forms import EventForm
@@ -46,8 +54,35 @@ def _suggest(form: EventForm, commemoration: Commemoration) -> None:
     _set(form.commemoration, commemoration.slug)
     _set(form.day, day)
     kind = form.kind.data if form.kind.data in {k.value for k in EventKind} else EventKind.VIGIL
-    for lang, title in suggested_titles(commemoration, day, kind).items():
-        _set(getattr(form, f"title_{lang}"), title)
+    languages = suggestion_languages(current_language(), form.chosen_venue)
+    suggested = getattr(form, "suggested", {})
+    _show_titles(
+        form, *fill_suggested_titles(_titles(form), suggested, commemoration, day, kind, languages)
+    )
+
+
+def _titles(form: EventForm) -> dict[str, str]:
+    return {lang: getattr(form, f"title_{lang}").data or "" for lang in FORM_LANGUAGES}
+
+
+def _show_titles(form: EventForm, titles: dict[str, str], suggested: dict[str, str]) -> None:
+    for lang in FORM_LANGUAGES:
+        if titles.get(lang) != getattr(form, f"title_{lang}").data:
+            _set(getattr(form, f"title_{lang}"), titles[lang])
+    form.suggested = suggested
+
+
+def _follow_suggestions(form: EventForm) -> None:
+    """Suggested titles the organiser left as they were follow the date and kind chosen since."""
+    form.suggested = read_suggestions(request.form.get("suggested_titles"))
+    if not form.suggested:
+        return
+    kind = form.kind.data if form.kind.data in {k.value for k in EventKind} else EventKind.VIGIL
+    commemoration = form.chosen(Commemoration, form.commemoration.data)
+    day = form.day.data if isinstance(form.day.data, date) else None
+    _show_titles(
+        form, *refresh_suggested_titles(_titles(form), form.suggested, commemoration, day, kind)
+    )
 
 
 def _render_form(form: EventForm, event: Event | None = None, status: int = 200, **context):
@@ -66,6 +101,7 @@ def _render_form(form: EventForm, event: Event | None = None, status: int = 200,
 
 def _helped(form: EventForm, event: Event | None):
     """The form's helper buttons (suggest, preview): they change nothing in the database."""
+    _follow_suggestions(form)
     if form.suggest.data:
         commemoration = form.chosen(Commemoration, form.commemoration.data)
         if commemoration is None:

@@ -23,6 +23,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.accounts.permissions import plannable_organisations
+from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
 from planner.db import ValidationError
 from planner.events.fields import FORM_FIELDS
@@ -145,9 +146,11 @@ class EventForm(PlannerForm):
         form.cohosts.choices = [
             SelectChoice(o.slug, o.display_name()) for o in everyone if o.slug != host
         ]
-        commemorations = db.session.execute(select(Commemoration).order_by(Commemoration.slug))
+        commemorations = db.session.execute(select(Commemoration)).scalars().all()
+        labels = distinct_labels(commemorations)
         form.commemoration.choices = [SelectChoice("", _l("None"))] + [
-            SelectChoice(c.slug, c.display_name()) for c in commemorations.scalars()
+            SelectChoice(c.slug, labels[c.id])
+            for c in sorted(commemorations, key=lambda c: (labels[c.id].casefold(), c.slug))
         ]
         venues = db.session.execute(select(Venue).order_by(Venue.country, Venue.slug)).scalars()
         form.venue.choices = [SelectChoice("", _l("Choose a venue"))] + [

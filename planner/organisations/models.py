@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from planner.countries import normalise_country
 from planner.db import JSONType, UTCDateTime, ValidationError, now_utc
 from planner.extensions import db
-from planner.i18n import clean_texts, pick
+from planner.i18n import clean_texts, country_languages, pick
 from planner.slugs import validate_slug
 
 if TYPE_CHECKING:
@@ -123,10 +123,10 @@ class Organisation(db.Model):
         return f"<Organisation {self.slug}>"
 
     def display_name(self, lang: str | None = None) -> str:
-        return pick(self.name, lang)
+        return pick(self.name, lang, country_languages([self.country]))
 
     def display_description(self, lang: str | None = None) -> str:
-        return pick(self.description, lang)
+        return pick(self.description, lang, country_languages([self.country]))
 
 
 class Membership(db.Model):

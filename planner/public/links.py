@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from planner.urls import absolute_url, site_root
+from planner.i18n import current_language
+from planner.urls import absolute_url, page_in_language, site_root
 
 FEED_PATHS = {
     "all": "/calendar.ics",
@@ -39,9 +40,16 @@ class FeedLink:
         return f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': self.https, 'name': name})}"
 
 
-def feed_url(kind: str, slug: str | None = None, query: dict[str, str] | None = None) -> FeedLink:
+def feed_url(
+    kind: str,
+    slug: str | None = None,
+    query: dict[str, str] | None = None,
+    lang: str | None = None,
+) -> FeedLink:
     """The subscription links of a feed: `kind` is all, commemoration, venue, organisation or
-    country (whose slug is the ISO code, written in lower case); `query` adds filters."""
+    country (whose slug is the ISO code, written in lower case); `query` adds filters. The feed
+    speaks `lang` (by default the reader's), so its name and events are in the reader's language."""
+    query = {**(query or {}), "lang": lang or current_language()}
     path = FEED_PATHS[kind]
     if kind == "country" and slug:
         slug = slug.lower()
@@ -49,9 +57,7 @@ def feed_url(kind: str, slug: str | None = None, query: dict[str, str] | None = 
         if not slug:
             raise ValueError(f"a {kind} feed needs a slug")
         path = path.format(slug=slug)
-    address = site_root() + path
-    if query:
-        address += "?" + urlencode(query)
+    address = site_root() + path + "?" + urlencode(query)
     webcal = "webcal://" + address.split("://", 1)[1] if "://" in address else address
     return FeedLink(https=address, webcal=webcal)
 
@@ -103,14 +109,17 @@ def outlook_calendar_url(
 
 def register_link_helpers(app) -> None:
     from planner.countries import country_name
-    from planner.i18n import current_language
 
     def country_label(code: str) -> str:
         return country_name(code, current_language())
+
+    from planner.events.headings import events_in_country
 
     app.jinja_env.globals.update(
         feed_url=feed_url,
         atom_feed_url=lambda query=None: atom_feed_url(query, current_language()),
         absolute_url=absolute_url,
         country_name=country_label,
+        page_in_language=page_in_language,
+        events_in_country=events_in_country,
     )

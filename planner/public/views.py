@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
 from planner.commemorations.queries import by_next_day
 from planner.dataversion import current_state
@@ -40,7 +41,14 @@ def _next_days() -> list[tuple[date, Commemoration]]:
 @bp.get("/")
 def index():
     events = db.session.execute(upcoming_events().limit(HOME_EVENT_COUNT)).scalars().all()
-    return render_template("public/index.html", events=events, next_days=_next_days())
+    next_days = _next_days()
+    return render_template(
+        "public/index.html",
+        events=events,
+        next_days=next_days,
+        labels=distinct_labels([item for _day, item in next_days]),
+        countries=sorted({event.venue.country for event in events}),
+    )
 
 
 @bp.get("/healthz")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 from planner.countries import default_timezone, normalise_country, validate_timezone
 from planner.db import JSONType, UTCDateTime, ValidationError, now_utc
 from planner.extensions import db
-from planner.i18n import clean_texts, pick
+from planner.i18n import clean_texts, country_languages, pick
 from planner.slugs import validate_slug
 
 
@@ -97,7 +97,7 @@ class Venue(db.Model):
         return f"<Venue {self.slug}>"
 
     def display_name(self, lang: str | None = None) -> str:
-        return pick(self.name, lang)
+        return pick(self.name, lang, country_languages([self.country]))
 
     @property
     def zone(self) -> ZoneInfo:
