@@ -33,7 +33,10 @@ def day_of_year_label(commemoration: Commemoration, lang: str) -> str:
     parts = dict(part.split("=", 1) for part in commemoration.rrule.split(";") if "=" in part)
     fixed = parts.get("BYMONTH", "").isdigit() and parts.get("BYMONTHDAY", "").isdigit()
     if fixed:
-        day = date(_SAMPLE_YEAR, int(parts["BYMONTH"]), int(parts["BYMONTHDAY"]))
+        try:
+            day = date(_SAMPLE_YEAR, int(parts["BYMONTH"]), int(parts["BYMONTHDAY"]))
+        except ValueError:  # a broken rule written straight into the database
+            return commemoration.slug
         return format_skeleton("MMMMd", day, locale=_babel_locale(lang))
     coming = commemoration.next_occurrence()
     if coming is None:

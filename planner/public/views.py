@@ -8,13 +8,14 @@ from flask import Blueprint, current_app, render_template
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from planner.caching import remembered
 from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
 from planner.commemorations.queries import by_next_day
 from planner.dataversion import current_state
 from planner.errors import log_database_unavailable, rollback_quietly
 from planner.events.queries import upcoming_events
-from planner.extensions import cache, db
+from planner.extensions import db
 from planner.outage import redis_health
 
 bp = Blueprint("public", __name__)
@@ -29,11 +30,12 @@ def _next_days() -> list[tuple[date, Commemoration]]:
     version, _, epoch = current_state()
     days = sorted({commemoration.today().isoformat() for commemoration in commemorations})
     key = f"home-next-days:{epoch}:{version}:{','.join(days)}"
-    found = cache.get(key)
-    if found is None:
+
+    def work_out() -> list[tuple[str, int]]:
         ordered = by_next_day(commemorations)
-        found = [(day.isoformat(), item.id) for day, item in ordered if day is not None]
-        cache.set(key, found)
+        return [(day.isoformat(), item.id) for day, item in ordered if day is not None]
+
+    found = remembered(key, work_out)
     by_id = {commemoration.id: commemoration for commemoration in commemorations}
     return [(date.fromisoformat(day), by_id[key]) for day, key in found if key in by_id]
 
