@@ -7,10 +7,12 @@ is missing; under CI=true it fails instead, so that CI never passes by skipping.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
 import threading
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -194,3 +196,14 @@ def node() -> str:
         "npm packages not installed (run `npm ci`, which `make test` does)",
     )
     return binary
+
+
+@pytest.fixture
+def abandoned_connections_collected() -> Iterator[None]:
+    """Collect the database connections a test abandoned on purpose (a server stopped
+    mid-request, a proxy that swallowed connections) at its own end, where their
+    ResourceWarning is expected, instead of in whichever later test the collector runs."""
+    yield
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()

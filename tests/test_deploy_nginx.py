@@ -28,9 +28,12 @@ from tests.icalcheck import read_icalendar
 ROOT = Path(__file__).resolve().parent.parent
 # The werkzeug server threads stopped at teardown may leave a pooled connection to the garbage
 # collector (the test harness, not the app).
-pytestmark = pytest.mark.filterwarnings(
-    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
-)
+pytestmark = [
+    pytest.mark.usefixtures("abandoned_connections_collected"),
+    pytest.mark.filterwarnings(
+        "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+    ),
+]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 # An entry is fresh for one second; nginx counts whole seconds, so up to two pass.
 NGINX_FRESH = 2.1

@@ -26,6 +26,8 @@ from tests.conftest import ROOT, on_postgres, require
 from tests.factories import PASSWORD, make_user
 from tests.outage_support import PASS, REFUSE, SWALLOW, FlakyProxy, wait_until
 
+pytestmark = pytest.mark.usefixtures("abandoned_connections_collected")
+
 # Well below the 30 s a hanging database used to pin a worker for; the app's own bounds are 2 s.
 CLIENT_TIMEOUT = 12
 TIMEOUTS = {"DATABASE_CONNECT_TIMEOUT": 2, "DATABASE_STATEMENT_TIMEOUT": 2}
