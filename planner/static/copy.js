@@ -1,11 +1,16 @@
-// Copy buttons: a button with data-copy-target="ID" copies that field's value and says so in the
-// nearest .copy-status. The buttons stay hidden without JavaScript (the field can be selected).
+// Copy buttons: a button with data-copy-target="ID" copies that field's value and says so in
+// the [data-copy-status] of its [data-copy-box] (the invitation link, the subscribe control,
+// the embed code). The buttons stay hidden without JavaScript (the field can be selected).
 (function () {
   "use strict";
+  if (window.remembrancePlannerCopyButtons) {
+    return;
+  }
+  window.remembrancePlannerCopyButtons = true;
 
   function announce(button, text) {
-    var box = button.closest(".copy-box");
-    var status = box && box.querySelector(".copy-status");
+    var box = button.closest("[data-copy-box]");
+    var status = box && box.querySelector("[data-copy-status]");
     if (status) {
       status.textContent = "";
       // A fresh text node after clearing, so screen readers announce a repeated message.
@@ -13,7 +18,7 @@
     }
   }
 
-  document.querySelectorAll(".copy-button").forEach(function (button) {
+  document.querySelectorAll("button[data-copy-target]").forEach(function (button) {
     var field = document.getElementById(button.getAttribute("data-copy-target"));
     if (!field) {
       return;

@@ -1,39 +1,10 @@
-// "Embed this listing": copy buttons, and the live preview sized to its content.
+// "Embed this listing": the live preview sized to its content (copy.js copies the code).
 (function () {
   "use strict";
   if (window.remembrancePlannerSnippetBox) {
     return;
   }
   window.remembrancePlannerSnippetBox = true;
-
-  function announce(button, text) {
-    var box = button.closest(".embed-box");
-    var status = box && box.querySelector(".embed-copy-status");
-    if (status) {
-      status.textContent = "";
-      // A fresh text node after clearing, so screen readers announce a repeated "Copied".
-      window.setTimeout(function () { status.textContent = text; }, 50);
-    }
-  }
-
-  document.querySelectorAll(".embed-copy").forEach(function (button) {
-    var field = document.getElementById(button.getAttribute("data-copy-target"));
-    if (!field) {
-      return;
-    }
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      field.select();
-      if (!navigator.clipboard) {
-        announce(button, button.getAttribute("data-failed-text"));
-        return;
-      }
-      navigator.clipboard.writeText(field.value).then(
-        function () { announce(button, button.getAttribute("data-copied-text")); },
-        function () { announce(button, button.getAttribute("data-failed-text")); }
-      );
-    });
-  });
 
   window.addEventListener("message", function (event) {
     var data = event.data;
