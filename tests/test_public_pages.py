@@ -15,7 +15,7 @@ from planner.commemorations.models import Commemoration
 from planner.errors import PARAMETER_LABELS
 from planner.events.operations import postpone
 from planner.extensions import db
-from tests.conftest import sign_in_client
+from tests.conftest import RENDER, sign_in_client
 from tests.factories import (
     make_commemoration,
     make_event,
@@ -34,7 +34,7 @@ def text_of(response) -> str:
 
 def json_ld(page: str) -> dict:
     found = re.findall(
-        r'<script type="application/ld\+json" nonce="[^"]+">(.*?)</script>', page, re.DOTALL
+        r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL
     )
     assert len(found) == 1, "the page carries one JSON-LD block"
     return json.loads(found[0])
@@ -498,10 +498,10 @@ def test_listing_pages_cost_the_same_queries_for_3_and_30_events(client, app, co
     add(3, 0)
     client.get(url)
     with count_queries() as few:
-        assert client.get(url).status_code == 200
+        assert client.get(url, headers=RENDER).status_code == 200
     add(27, 3)
     with count_queries() as many:
-        assert client.get(url).status_code == 200
+        assert client.get(url, headers=RENDER).status_code == 200
     assert len(few) == len(many)
 
 
