@@ -59,6 +59,9 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = _env_int("CACHE_DEFAULT_TIMEOUT", 24 * 3600)
     CACHE_THRESHOLD = _env_int("CACHE_THRESHOLD", 1000)
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "planner:")
+    # Each worker replays the public answers it sent while the data is unchanged, in at most
+    # this many bytes (planner/response_cache.py); 0 turns it off.
+    RESPONSE_CACHE_BYTES = _env_int("RESPONSE_CACHE_BYTES", 32 * 1024 * 1024)
     EVENTS_PER_PAGE = 20
     # The largest request body: a calendar file to import (1 MB) with room to spare.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)

@@ -45,7 +45,19 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     register_errorhandlers(app)
     register_commands(app)
     register_request_hooks(app)
+    wrap_wsgi(app)
     return app
+
+
+def wrap_wsgi(app: Flask) -> None:
+    """Outermost, the request id and log line; inside it, the replay of kept public answers,
+    so that a replayed answer is logged and carries its request id like any other."""
+    from planner.requestlog import RequestLogMiddleware
+    from planner.response_cache import init_response_cache
+
+    app.wsgi_app = RequestLogMiddleware(  # type: ignore[method-assign]
+        init_response_cache(app, app.wsgi_app)
+    )
 
 
 def register_extensions(app: Flask) -> None:

@@ -11,6 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from planner.db import Base
+from planner.i18n import choose_language
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -29,8 +30,8 @@ def select_locale() -> str | None:
 
     if not has_request_context():
         return None  # the CLI, or a message shown outside a request: the default language
-    languages = current_app.config["LANGUAGES"]
-    chosen = request.args.get("lang") or request.cookies.get("lang")
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(languages) or languages[0]
+    return choose_language(
+        request.args.get("lang") or request.cookies.get("lang"),
+        request.accept_languages,
+        current_app.config["LANGUAGES"],
+    )

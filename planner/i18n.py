@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from babel.languages import get_official_languages
 from flask import current_app, has_app_context
 from flask_babel import get_locale
+from werkzeug.datastructures import LanguageAccept
 
 from config import Config
 from planner.db import ValidationError
@@ -20,6 +21,16 @@ CONTENT_LANGUAGES = (*LANGUAGES, "ro", "uk", "ru", "pl", "fi", "de")
 def N_(msgid: str) -> str:
     """Mark a message for `make messages`; it is translated where it is used, with gettext."""
     return msgid
+
+
+def choose_language(
+    chosen: str | None, accepted: LanguageAccept | None, languages: Sequence[str]
+) -> str:
+    """The reader's language: the one chosen (`?lang=`, else the language cookie) if the service
+    speaks it, else the browser's best match, else the first."""
+    if chosen in languages:
+        return chosen  # type: ignore[return-value]
+    return (accepted.best_match(languages) if accepted else None) or languages[0]
 
 
 def current_language() -> str:

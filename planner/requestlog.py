@@ -131,7 +131,7 @@ def log_unexpected(error: BaseException) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    """Send our log lines to standard error at LOG_LEVEL, and wrap the app for request lines."""
+    """Send our log lines to standard error at LOG_LEVEL (request lines: see create_app)."""
     level = logging.getLevelName(str(app.config.get("LOG_LEVEL", "INFO")).upper())
     for name, existing in list(logging.root.manager.loggerDict.items()):
         # A logging.config call (Alembic's, say) may have disabled ours: they keep working.
@@ -147,4 +147,3 @@ def configure_logging(app: Flask) -> None:
             logger.addHandler(handler)
         logger.setLevel(level if isinstance(level, int) else logging.INFO)
     logging.getLogger("flask-limiter").setLevel(logging.WARNING)
-    app.wsgi_app = RequestLogMiddleware(app.wsgi_app)  # type: ignore[method-assign]

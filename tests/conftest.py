@@ -40,6 +40,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Request headers that ask for a page rendered anew, past the answers each worker keeps
+# (planner/response_cache.py): for tests that count what rendering costs.
+RENDER = {"Cache-Control": "no-cache"}
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip with `reason` when an outside part is missing; in CI, fail instead."""
     if condition:
@@ -72,9 +77,9 @@ def app(tmp_path: Path) -> Iterator:
     def forget_the_request(_error=None):
         # The app context below stays pushed, so `g` outlives a request here (never in
         # production): without this, the signed-in user cached by Flask-Login, the CSRF state
-        # and the CSP nonce would leak from one request (and one test client) to the next; so
-        # would the language Flask-Babel keeps in `_flask_babel`.
-        for name in ("_login_user", "csrf_token", "csrf_valid", "csp_nonce", "_flask_babel"):
+        # and the language Flask-Babel keeps in `_flask_babel` would leak from one request (and
+        # one test client) to the next.
+        for name in ("_login_user", "csrf_token", "csrf_valid", "_flask_babel"):
             g.pop(name, None)
 
     with app.app_context():
@@ -123,6 +128,15 @@ def sign_in_client(client, user, password: str | None = None) -> None:
 def login_as(client):
     """Sign a user in on the `client` fixture."""
     return lambda user: sign_in_client(client, user)
+
+
+@pytest.fixture
+def app_clock_moves(app):
+    """For tests that move the app's clock (monkeypatched): answers kept by the worker follow
+    the real clock, so none is kept (planner/response_cache.py)."""
+    from planner.response_cache import KeptResponses
+
+    app.extensions["response_cache"].kept = KeptResponses(0)
 
 
 @pytest.fixture

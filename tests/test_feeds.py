@@ -201,7 +201,9 @@ def test_the_feed_window(client, app):
     assert uids(client.get(f"/events/{thirteen_months.slug}.ics").data) == {thirteen_months.uid}
 
 
-def test_the_life_of_an_event_as_a_subscriber_sees_it(client, published, monkeypatch, node):
+def test_the_life_of_an_event_as_a_subscriber_sees_it(
+    client, published, monkeypatch, node, app_clock_moves
+):
     """Published, moved, cancelled, and gone once it is over and out of the window."""
     event, _ = published
     moments = iter(now_utc() + timedelta(minutes=minutes) for minutes in (10, 20))

@@ -33,9 +33,7 @@ def text_of(response) -> str:
 
 
 def json_ld(page: str) -> dict:
-    found = re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL
-    )
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL)
     assert len(found) == 1, "the page carries one JSON-LD block"
     return json.loads(found[0])
 

@@ -1,0 +1,386 @@
+"""Public answers replayed by each worker while the data they were built from is current.
+
+A public page or feed is the same for every reader of one language, and changes only when the
+data version moves (planner.dataversion), the cache epoch is renewed (a restore), or time passes.
+So each worker keeps the answers it sent (`ResponseCache`, a WSGI middleware in front of Flask)
+and replays one when a request asks for the same thing again: one query reads the data version,
+and nothing else runs: no routing, no session, no template, no feed assembly. A conditional
+request is answered 304 from the kept ETag. A request that says `Cache-Control: no-cache` (a
+forced reload) is answered by the app, and its answer kept in place of the old one.
+
+What is kept is what the app itself marked as shareable (planner.shared_cache): a 200 to a GET
+with `Cache-Control: public`, no `Set-Cookie` and no `Vary` beyond the language. It is kept for
+the `max-age` the app gave (pages: a minute, because "upcoming" moves with the clock), or until
+the end of the UTC day for feeds (their window moves at midnight), and never past a change of
+the data version or epoch. The key holds everything the answer depends on: host and scheme,
+path and query, and the reader's language as the app chooses it (`?lang=`, the language cookie,
+Accept-Language). Memory is bounded (RESPONSE_CACHE_BYTES, least recently used first), and
+answers of a superseded data version are dropped as soon as a request sees the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import Any
+from urllib.parse import parse_qsl
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from werkzeug.datastructures import LanguageAccept, ResponseCacheControl
+from werkzeug.http import (
+    parse_accept_header,
+    parse_cache_control_header,
+    parse_cookie,
+    parse_etags,
+    remove_entity_headers,
+)
+
+from planner.dataversion import DataVersion
+from planner.i18n import choose_language
+
+# Request headers whose presence means the answer may differ from the kept one.
+_BYPASS = ("HTTP_AUTHORIZATION", "HTTP_RANGE")
+# The `Vary` values a kept answer may carry: the key holds the language, and the body is sent
+# as it is, whatever the encoding asked for (nginx compresses).
+_VARY_KEPT = frozenset({"accept-language", "accept-encoding"})
+# Per-request headers of the answer that are not replayed (the request id is made anew).
+_NOT_REPLAYED = frozenset({"x-request-id", "date", "set-cookie", "content-length"})
+
+VERSION_QUERY = select(DataVersion.version, DataVersion.epoch).where(DataVersion.id == 1)
+
+
+@dataclass(frozen=True, eq=False)
+class KeptResponse:
+    """One answer as it was sent, and how long it stays right."""
+
+    version: int
+    epoch: str
+    expires: float  # time.time() after which it is built again
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    etag: str | None
+    body: bytes
+
+    @classmethod
+    def of(cls, version: int, epoch: str, expires: float, status: str, headers, body: bytes):
+        etag = next((value for name, value in headers if name.lower() == "etag"), None)
+        unquoted = parse_etags(etag).as_set(include_weak=True) if etag else set()
+        return cls(
+            version, epoch, expires, status, tuple(headers), next(iter(unquoted), None), body
+        )
+
+    @cached_property
+    def sent_headers(self) -> list[tuple[str, str]]:
+        return [*self.headers, ("Content-Length", str(len(self.body)))]
+
+    @cached_property
+    def not_modified_headers(self) -> list[tuple[str, str]]:
+        headers = list(self.headers)
+        remove_entity_headers(headers)
+        return headers
+
+    def matches(self, candidates: str) -> bool:
+        """Whether an If-None-Match names this answer (weak comparison, RFC 9110)."""
+        if self.etag is None:
+            return False
+        return candidates == f'"{self.etag}"' or parse_etags(candidates).contains_weak(self.etag)
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + 64 * len(self.headers) + 256
+
+
+class KeptResponses:
+    """A bounded store of kept answers, least recently used dropped first; thread-safe."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.largest = budget // 2
+        self.used = 0
+        self.version: tuple[int, str] | None = None
+        self._entries: OrderedDict[tuple, KeptResponse] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, version: int, epoch: str, now: float) -> KeptResponse | None:
+        with self._lock:
+            if not self._is_current(version, epoch):
+                return None
+            kept = self._entries.get(key)
+            if kept is None:
+                return None
+            if kept.expires <= now:
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            return kept
+
+    def put(self, key: tuple, kept: KeptResponse) -> None:
+        if kept.size > self.largest:
+            return
+        with self._lock:
+            if not self._is_current(kept.version, kept.epoch):
+                return  # built from data that has changed since
+            if key in self._entries:
+                self._drop(key)
+            self._entries[key] = kept
+            self.used += kept.size
+            while self.used > self.budget:
+                self._drop(next(iter(self._entries)))
+
+    def _is_current(self, version: int, epoch: str) -> bool:
+        """Whether `version` is the newest seen; a newer one drops every answer of the older
+        (never to be replayed again). A request that read the version just before a write
+        (another thread) has an older one: it neither reads nor keeps answers."""
+        if self.version == (version, epoch):
+            return True
+        if self.version is not None and self.version[1] == epoch and version < self.version[0]:
+            return False
+        self._forget_all()
+        self.version = (version, epoch)
+        return True
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _drop(self, key: tuple) -> None:
+        self.used -= self._entries.pop(key).size
+
+    def _forget_all(self) -> None:
+        self._entries.clear()
+        self.used = 0
+
+
+class VersionReader:
+    """Reads the data version on a connection of its own per thread, outside the pool.
+
+    The pool would ping the server before every checkout (`pool_pre_ping`) and open a
+    transaction: three round trips where one does. The connection is in autocommit, so every
+    read sees the latest committed version; one that fails is closed and opened again on the
+    next request.
+    """
+
+    def __init__(self, engine: Callable[[], Engine]) -> None:
+        self._engine = engine
+        self._local = threading.local()
+        self._sql: str | None = None
+        self._opened: list[Any] = []
+        # Closed with the app (a test's, say), not left for the driver to warn about.
+        weakref.finalize(self, _close_all, self._opened)
+
+    def read(self) -> tuple[int, str]:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = self._connect()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self._sql)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except Exception:
+            self._local.connection = None
+            self._opened.remove(connection)
+            with contextlib.suppress(Exception):
+                connection.close()
+            raise
+        return (int(row[0]), str(row[1])) if row is not None else (0, "none")
+
+    def _connect(self):
+        engine = self._engine()
+        if self._sql is None:
+            self._sql = str(
+                VERSION_QUERY.compile(
+                    dialect=engine.dialect, compile_kwargs={"literal_binds": True}
+                )
+            )
+        pooled = engine.raw_connection()
+        connection = pooled.driver_connection
+        pooled.detach()  # its own from now on: never returned to (or counted by) the pool
+        if engine.dialect.name == "sqlite":
+            connection.isolation_level = None
+        else:
+            connection.autocommit = True
+        self._local.connection = connection
+        self._opened.append(connection)
+        return connection
+
+
+def _close_all(connections: list[Any]) -> None:
+    for connection in connections:
+        with contextlib.suppress(Exception):
+            connection.close()
+    connections.clear()
+
+
+def _asks_for_a_fresh_answer(environ: dict[str, Any]) -> bool:
+    """A reload that asks every cache to go back to the origin (`Cache-Control: no-cache`), or
+    a request conditional on a date only: the app compares dates finer than the header's
+    seconds (planner.feeds.serve), so it answers those itself."""
+    value = environ.get("HTTP_CACHE_CONTROL")
+    if value and "no-cache" in value.lower():
+        return True
+    return "HTTP_IF_MODIFIED_SINCE" in environ and "HTTP_IF_NONE_MATCH" not in environ
+
+
+def _end_of_utc_day(now: float) -> float:
+    moment = datetime.fromtimestamp(now, UTC)
+    midnight = datetime.combine(moment.date() + timedelta(days=1), datetime.min.time(), UTC)
+    return midnight.timestamp()
+
+
+class ResponseCache:
+    """WSGI middleware: replays kept public answers, and keeps the ones the app sends."""
+
+    def __init__(
+        self,
+        wsgi_app: Callable,
+        engine: Callable[[], Engine],
+        *,
+        budget: int,
+        languages: Iterable[str],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.wsgi_app = wsgi_app
+        self._versions = VersionReader(engine)
+        self.kept = KeptResponses(budget)
+        self.languages = tuple(languages)
+        self.clock = clock
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or any(name in environ for name in _BYPASS):
+            return self.wsgi_app(environ, start_response)
+        try:
+            state = self._data_version()
+        except Exception:
+            # Whatever the driver raised (the database unreachable, say): the app answers,
+            # with its outage page, and logs it.
+            return self.wsgi_app(environ, start_response)
+        key = self._key(environ)
+        now = self.clock()
+        kept = None if _asks_for_a_fresh_answer(environ) else self.kept.get(key, *state, now)
+        if kept is not None:
+            return self._replay(kept, environ, start_response)
+        if method != "GET":
+            return self.wsgi_app(environ, start_response)
+        return self._keep(key, state, now, environ, start_response)
+
+    def _data_version(self) -> tuple[int, str]:
+        return self._versions.read()
+
+    def _key(self, environ: dict[str, Any]) -> tuple:
+        query = environ.get("QUERY_STRING", "")
+        chosen = None
+        if "lang=" in query:
+            chosen = next((value for name, value in parse_qsl(query) if name == "lang"), None)
+        cookies = environ.get("HTTP_COOKIE", "")
+        if not chosen and "lang=" in cookies:
+            chosen = parse_cookie(cookies).get("lang")
+        accept = environ.get("HTTP_ACCEPT_LANGUAGE")
+        language = choose_language(
+            chosen,
+            parse_accept_header(accept, LanguageAccept) if accept else None,
+            self.languages,
+        )
+        return (
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", ""),
+            query,
+            language,
+        )
+
+    def _replay(
+        self, kept: KeptResponse, environ: dict[str, Any], start_response: Callable
+    ) -> Iterable[bytes]:
+        candidates = environ.get("HTTP_IF_NONE_MATCH")
+        if candidates and kept.matches(candidates):
+            start_response("304 NOT MODIFIED", kept.not_modified_headers)
+            return []
+        start_response(kept.status, kept.sent_headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [kept.body]
+
+    def _keep(
+        self,
+        key: tuple,
+        state: tuple[int, str],
+        now: float,
+        environ: dict[str, Any],
+        start_response: Callable,
+    ) -> Iterable[bytes]:
+        sent: dict[str, Any] = {}
+
+        def start_and_note(status: str, headers: list, exc_info=None):
+            sent["status"], sent["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        answer = self.wsgi_app(environ, start_and_note)
+        headers = sent.get("headers", ())
+        lifetime = self._lifetime(sent.get("status", ""), headers, now)
+        length = next((value for name, value in headers if name.lower() == "content-length"), "")
+        if lifetime is None or not length.isdigit() or int(length) > self.kept.largest:
+            return answer  # streamed, or too large to keep: sent as it comes
+        try:
+            body = b"".join(answer)
+        finally:
+            close = getattr(answer, "close", None)
+            if close is not None:
+                close()
+        headers = [
+            (name, value) for name, value in sent["headers"] if name.lower() not in _NOT_REPLAYED
+        ]
+        self.kept.put(key, KeptResponse.of(*state, lifetime, sent["status"], headers, body))
+        return [body]
+
+    def _lifetime(self, status: str, headers: Iterable[tuple[str, str]], now: float):
+        """Until when the answer may be replayed, or None when it may not be kept at all."""
+        if not status.startswith("200"):
+            return None
+        cache_control = None
+        for name, value in headers:
+            lowered = name.lower()
+            if lowered == "set-cookie":
+                return None
+            if lowered == "vary" and any(
+                part.strip().lower() not in _VARY_KEPT for part in value.split(",")
+            ):
+                return None
+            if lowered == "cache-control":
+                cache_control = parse_cache_control_header(value, cls=ResponseCacheControl)
+        if cache_control is None or not cache_control.public or cache_control.private:
+            return None
+        if cache_control.no_store:
+            return None
+        if cache_control.max_age is not None:
+            return now + cache_control.max_age if cache_control.max_age > 0 else None
+        return _end_of_utc_day(now)
+
+
+def init_response_cache(app, wsgi_app: Callable) -> Callable:
+    """The app's WSGI callable behind a response cache (or as it is, when disabled)."""
+    from planner.extensions import db
+
+    budget = int(app.config.get("RESPONSE_CACHE_BYTES") or 0)
+    if budget <= 0:
+        return wsgi_app
+    engines: dict[str, Engine] = {}
+
+    def engine() -> Engine:
+        if "engine" not in engines:
+            with app.app_context():
+                engines["engine"] = db.engine
+        return engines["engine"]
+
+    cache = ResponseCache(wsgi_app, engine, budget=budget, languages=app.config["LANGUAGES"])
+    app.extensions["response_cache"] = cache
+    return cache

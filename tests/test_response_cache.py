@@ -1,0 +1,191 @@
+"""Each worker replays the public answers it sent while the data they show is unchanged
+(planner/response_cache.py): one query per request, and never a stale or someone else's page."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.dataversion import renew_epoch
+from planner.events.operations import edit_event
+from planner.extensions import db
+from planner.response_cache import KeptResponse, KeptResponses
+from tests.factories import make_event, make_user, make_venue
+
+
+@pytest.fixture
+def event(app):
+    return make_event(slug="vigil-at-the-monument", title={"en": "Vigil at the monument"})
+
+
+@pytest.fixture
+def version_reads(app, monkeypatch):
+    """The data versions the response cache reads, one per request it sees."""
+    reader = app.extensions["response_cache"]._versions
+    reads: list[tuple[int, str]] = []
+    read = reader.read
+
+    def counted():
+        reads.append(read())
+        return reads[-1]
+
+    monkeypatch.setattr(reader, "read", counted)
+    return reads
+
+
+@pytest.fixture
+def kept(app):
+    return app.extensions["response_cache"].kept
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/events", "/events/vigil-at-the-monument", "/calendar.ics", "/embed/events"]
+)
+def test_a_public_answer_is_replayed_with_one_query(
+    client, event, count_queries, version_reads, url
+):
+    first = client.get(url)
+    version_reads.clear()
+    with count_queries() as statements:
+        again = client.get(url)
+    # The data version is read (on a connection of its own), and nothing else runs.
+    assert statements == [] and len(version_reads) == 1
+    assert again.status_code == 200
+    assert again.data == first.data
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Type"] == first.headers["Content-Type"]
+    assert again.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    assert int(again.headers["Content-Length"]) == len(first.data)
+    # Every answer has its own request id, replayed or not.
+    assert again.headers["X-Request-ID"] != first.headers["X-Request-ID"]
+
+
+def test_a_write_is_seen_by_the_next_request(client, event):
+    assert "Vigil at the monument" in client.get("/events").get_data(as_text=True)
+    edit_event(event, None, title={"en": "Candle vigil at the monument"})
+    db.session.commit()
+    page = client.get("/events").get_data(as_text=True)
+    assert "Candle vigil at the monument" in page
+    feed = client.get("/calendar.ics").get_data(as_text=True)
+    assert "Candle vigil at the monument" in feed
+
+
+def test_answers_of_an_older_data_version_are_dropped(client, event, kept):
+    client.get("/events")
+    client.get("/venues")
+    assert len(kept) == 2
+    make_venue(slug="another-place", name={"en": "Another place"})
+    assert "Another place" in client.get("/venues").get_data(as_text=True)
+    assert len(kept) == 1  # the listing of the old version is gone, not only outdated
+
+
+def test_a_restore_renews_the_epoch_and_no_answer_survives_it(client, event, kept):
+    client.get("/events")
+    renew_epoch(db.session)
+    db.session.commit()
+    client.get("/venues")
+    assert len(kept) == 1
+
+
+def test_each_language_gets_its_own_answer(client, event):
+    english = client.get("/events").get_data(as_text=True)
+    latvian = client.get("/events", headers={"Accept-Language": "lv-LV,lv;q=0.9"})
+    assert 'lang="lv"' in latvian.get_data(as_text=True)
+    estonian = client.get("/events", headers={"Accept-Language": "et"})
+    assert 'lang="et"' in estonian.get_data(as_text=True)
+    client.set_cookie("lang", "lt")
+    assert 'lang="lt"' in client.get("/events").get_data(as_text=True)
+    client.delete_cookie("lang")
+    assert client.get("/events").get_data(as_text=True) == english
+    assert client.get("/calendar.ics?lang=lv").data != client.get("/calendar.ics").data
+
+
+def test_a_language_choice_that_sets_a_cookie_is_never_replayed(client, event, kept):
+    first = client.get("/events?lang=lv")
+    assert first.headers["Set-Cookie"].startswith("lang=lv;")
+    assert len(kept) == 0
+    client.delete_cookie("lang")
+    assert client.get("/events?lang=lv").headers["Set-Cookie"].startswith("lang=lv;")
+
+
+def test_conditional_requests_and_head_are_answered_from_the_kept_answer(
+    client, event, count_queries
+):
+    for url in ("/events", "/calendar.ics"):
+        first = client.get(url)
+        etag = first.headers["ETag"]
+        with count_queries() as statements:
+            unchanged = client.get(url, headers={"If-None-Match": etag})
+            head = client.head(url)
+        assert statements == []
+        assert unchanged.status_code == 304 and unchanged.data == b""
+        assert unchanged.headers["ETag"] == etag
+        assert "Content-Type" not in unchanged.headers
+        assert head.status_code == 200 and head.data == b""
+        assert int(head.headers["Content-Length"]) == len(first.data)
+        other = client.get(url, headers={"If-None-Match": '"something-else"'})
+        assert other.status_code == 200 and other.data == first.data
+
+
+def test_signed_in_pages_are_never_kept(client, event, kept, login_as):
+    organiser = make_user("organiser@example.org")
+    login_as(organiser)
+    assert client.get("/manage/").status_code == 200
+    assert client.get("/account/password").status_code == 200
+    assert len(kept) == 0
+    client.post("/logout", data={})  # refused without its token: still signed in
+    with client.session_transaction("/manage/") as session:
+        session.clear()
+    assert client.get("/manage/").status_code == 302
+
+
+def test_a_page_is_rendered_again_once_its_lifetime_is_over(app, client, event, count_queries):
+    cache = app.extensions["response_cache"]
+    moments = iter([1_000.0, 1_030.0, 1_061.0])
+    cache.clock = lambda: next(moments)
+    client.get("/events")
+    with count_queries() as within:
+        client.get("/events")
+    with count_queries() as after:
+        client.get("/events")
+    assert within == [] and after != []
+
+
+def test_a_forced_reload_is_answered_by_the_app(client, event, count_queries):
+    client.get("/events")
+    with count_queries() as statements:
+        client.get("/events", headers={"Cache-Control": "no-cache"})
+    assert statements != []
+
+
+def _answer(size: int, version: int = 1) -> KeptResponse:
+    return KeptResponse(version, "epoch", 2e9, "200 OK", (), None, b"x" * size)
+
+
+def test_the_memory_it_holds_is_bounded_least_recently_used_first():
+    kept = KeptResponses(budget=10_000)
+    for number in range(3):
+        kept.put(("page", number), _answer(3_000))
+    assert kept.get(("page", 0), 1, "epoch", 0) is not None  # now the most recently used
+    kept.put(("page", 3), _answer(3_000))
+    assert len(kept) == 3 and kept.used <= kept.budget
+    assert kept.get(("page", 1), 1, "epoch", 0) is None  # the least recently used went
+    assert kept.get(("page", 0), 1, "epoch", 0) is not None
+    kept.put(("large",), _answer(6_000))  # over half the budget: never kept
+    assert kept.get(("large",), 1, "epoch", 0) is None
+
+
+def test_an_answer_built_from_an_older_version_is_not_kept():
+    kept = KeptResponses(budget=10_000)
+    assert kept.get(("page",), 2, "epoch", 0) is None  # a request has seen version 2
+    kept.put(("page",), _answer(100, version=1))  # a slow render that began at version 1
+    assert kept.get(("page",), 2, "epoch", 0) is None
+
+
+def test_a_request_that_read_an_older_version_leaves_the_newer_answers_alone():
+    kept = KeptResponses(budget=10_000)
+    kept.get(("page",), 2, "epoch", 0)
+    kept.put(("page",), _answer(100, version=2))
+    assert kept.get(("page",), 1, "epoch", 0) is None  # read just before a write
+    assert kept.get(("page",), 2, "epoch", 0) is not None
+    assert kept.get(("page",), 1, "restored", 0) is None  # a restore: a new timeline
+    assert kept.get(("page",), 2, "epoch", 0) is None
