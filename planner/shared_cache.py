@@ -1,7 +1,8 @@
 """Public responses a shared cache (nginx, a CDN) may keep: the same for every reader.
 
 Public GET and HEAD requests see an empty session and never send it back: no `Set-Cookie`,
-no `Vary: Cookie`, and nobody is signed in there (the pages show the same links to all).
+no `Vary: Cookie`, and nobody is signed in there (the pages show the same links to all:
+"For organisers" rather than "Sign in", since a signed-in organiser sees the same page).
 A view that does write to the session (a form's CSRF token) still works: what it wrote is
 merged into the reader's own session, which is then sent as usual (and marked to vary). The
 only other cookie of a public page is the explicit `?lang=` choice.
@@ -10,7 +11,7 @@ Pages carry an ETag and a short Cache-Control, so a shared cache serves and reva
 
 from __future__ import annotations
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -54,6 +55,11 @@ class SharedCacheSessionInterface(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
+def shared_page() -> bool:
+    """Whether the current page is the same for every reader (no session: see above)."""
+    return isinstance(session, PublicSession)
+
+
 def _cacheable_page(response: Response) -> Response:
     """ETag and a short Cache-Control on public pages; a 304 when the reader has the page."""
     if (
@@ -77,3 +83,4 @@ def _cacheable_page(response: Response) -> Response:
 def init_shared_cache(app: Flask) -> None:
     app.session_interface = SharedCacheSessionInterface()
     app.after_request(_cacheable_page)
+    app.jinja_env.globals["shared_page"] = shared_page

@@ -57,12 +57,15 @@ def test_sign_in_goes_to_the_dashboard_and_sign_out_ends_the_session(client, app
     public = client.get("/")
     assert "Sign out" not in public.get_data(as_text=True)
     assert "Set-Cookie" not in public.headers and "Cookie" not in public.vary
+    # Its link for organisers takes a signed-in organiser straight to the workspace.
+    assert 'href="/login">For organisers</a>' in public.get_data(as_text=True)
+    assert client.get("/login").headers["Location"] == "/manage/"
     assert client.get("/account/password").status_code == 200
 
     response = client.post("/logout", data={"csrf_token": csrf_token(client, "/manage/")})
     assert response.status_code == 302
     assert client.get("/account/password").status_code == 302
-    assert "Sign in" in client.get("/").get_data(as_text=True)
+    assert client.get("/login").status_code == 200
 
 
 def test_sign_in_returns_to_a_same_site_next_page_only(client, app):

@@ -37,7 +37,7 @@ def feed_events(client, path: str) -> list[icalendar.Event]:
 
 def sign_in(browser: Browser, email: str, password: str) -> None:
     browser.open("/")
-    browser.follow("Sign in")
+    browser.follow("For organisers")
     browser.submit(browser.page.form("/login"), "Sign in", email=email, password=password)
     assert "<h1>Your events</h1>" in browser.page.html
 
