@@ -77,7 +77,8 @@ test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # gunicorn (production configuration) against a bare Flask app serving the same bytes, driven
-# by wrk (Debian package); writes bench/RESULTS.md. E.g. make bench BENCH_ARGS="--events 10000".
+# by wrk (Debian package); writes bench/RESULTS.md. E.g. make bench BENCH_ARGS="--events 1000
+# --postgres-events 0" for one small SQLite size only.
 bench: install
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

@@ -1,10 +1,11 @@
 """`make bench`: the planner under gunicorn (production configuration) against a bare Flask app
 serving the same feed bytes, both driven by wrk in the same run; results in bench/RESULTS.md.
 
-    python -m bench.run --events 1000 [--database-url postgresql+psycopg://...] [--duration 10]
+    python -m bench.run [--events 1000 10000] [--postgres-events 50000] [--duration 10]
 
-Each size gets a fresh database (SQLite in a temporary directory unless --database-url names
-an empty one), filled by `flask bench generate`. Never a unit test: run by hand, results
+Each SQLite size gets a new database in a temporary directory; the PostgreSQL size gets the
+database `planner_bench` on --postgres-server, dropped and made anew (no other database is
+touched). Each is filled by `flask bench generate`. Never a unit test: run by hand, results
 committed.
 """
 
@@ -16,6 +17,7 @@ import platform
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -23,6 +25,7 @@ from pathlib import Path
 from bench.servers import BIN, ROOT, Gunicorn, WrkResult, timed_get, wrk
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
+BENCH_DATABASE = "planner_bench"
 EDIT = """
 from planner import create_app
 from planner.events.models import Event
@@ -55,13 +58,31 @@ def _environment(database_url: str) -> dict[str, str]:
     }
 
 
-def measure(options, database_url: str, scratch: Path) -> dict:
+def _fresh_postgres(server: str) -> str | None:
+    """The URL of a new, empty `planner_bench` database on `server`, or None if unreachable."""
+    import psycopg
+
+    try:
+        with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
+            admin.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL at {server} is unreachable ({error}): no PostgreSQL row")
+        return None
+    return f"postgresql+psycopg://{server.split('://', 1)[1]}/{BENCH_DATABASE}"
+
+
+def measure(options, events: int, database_url: str, scratch: Path) -> dict:
     env = _environment(database_url)
     _flask(env, "db", "upgrade")
-    _flask(env, "bench", "generate", "--events", str(options.events), "--venues",
-           str(options.venues), "--organisations", str(options.organisations),
+    started = time.perf_counter()
+    # Venues and organisations grow with the catalogue (the page size must not).
+    scale = max(1, events // 1000)
+    _flask(env, "bench", "generate", "--events", str(events), "--venues",
+           str(options.venues * scale), "--organisations", str(options.organisations * scale),
            "--seed", str(options.seed))  # fmt: skip
-    app = Gunicorn("wsgi:app", {**env, "SITE_URL": "http://127.0.0.1"})
+    generated = time.perf_counter() - started
+    app = Gunicorn("wsgi:app", {**env, "SITE_URL": "http://127.0.0.1"}, scratch / "planner.log")
     bare = None
     try:
         app.wait("/healthz")
@@ -71,12 +92,15 @@ def measure(options, database_url: str, scratch: Path) -> dict:
         after_edit, body, headers = timed_get(feed)  # one fragment rebuilt
         feed_file = scratch / "calendar.ics"
         feed_file.write_bytes(body)
-        bare = Gunicorn("bench.bare:app", {**env, "BENCH_FEED": str(feed_file)})
+        bare = Gunicorn(
+            "bench.bare:app", {**env, "BENCH_FEED": str(feed_file)}, scratch / "bare.log"
+        )
         bare.wait("/calendar.ics")
         run = lambda url, connections=32, **kw: wrk(  # noqa: E731
             url, connections=connections, duration=options.duration, **kw
         )
         etag = {"If-None-Match": headers["ETag"]}
+        fresh = {"Cache-Control": "no-cache"}  # past the worker's kept answers: a render
         cases = {
             "feed": run(feed),
             "bare feed": run(bare.url + "/calendar.ics"),
@@ -86,7 +110,14 @@ def measure(options, database_url: str, scratch: Path) -> dict:
             "/events": run(app.url + "/events", 16),
             "/events?page=200": run(app.url + "/events?page=200", 16),
             "/events?q=vigil": run(app.url + "/events?q=vigil", 16),
+            "/ rendered": run(app.url + "/", 16, headers=fresh),
+            "/events rendered": run(app.url + "/events", 16, headers=fresh),
+            "/events?page=200 rendered": run(app.url + "/events?page=200", 16, headers=fresh),
         }
+        renders = {}
+        for path in ("/", "/events", "/events?page=200"):
+            _edit(env)
+            renders[path] = timed_get(app.url + path)[0]
         rss = app.worker_rss_mib()
         for _ in range(6):  # memory as data versions pass
             _edit(env)
@@ -98,7 +129,9 @@ def measure(options, database_url: str, scratch: Path) -> dict:
         if bare is not None:
             bare.stop()
     return {
-        "events": options.events,
+        "events": events,
+        "generated_s": generated,
+        "renders": renders,
         "database": database_url.split(":", 1)[0].split("+", 1)[0],
         "feed_bytes": len(body),
         "cold_s": cold,
@@ -147,6 +180,9 @@ def report(runs: list[dict], note: str) -> str:
             f"## {run['events']:,} events, {run['database']} "
             f"(calendar.ics {run['feed_bytes'] / 1024:,.0f} KB)",
             "",
+            f"Generated through the operations in {run['generated_s']:.0f} s. Rows marked "
+            "*rendered* send `Cache-Control: no-cache`, so the app renders every request.",
+            "",
             "| case | connections | req/s | p50 ms | p99 ms |",
             "| --- | --- | --- | --- | --- |",
         ]
@@ -162,6 +198,10 @@ def report(runs: list[dict], note: str) -> str:
             f"| 304 vs bare app's 304 | {ratio_304:.2f}× | ≥ 0.85× |",
             f"| first feed request with nothing cached | {run['cold_s']:.2f} s | ≤ 2 s |",
             f"| first feed request after one edit | {run['after_edit_s']:.3f} s | ≤ 0.1–0.25 s |",
+            *(
+                f"| first `{path}` after an edit (rendered) | {seconds * 1000:.0f} ms | — |"
+                for path, seconds in run["renders"].items()
+            ),
             f"| `/` p99 at 16 connections | {cases['/'].p99_ms:.0f} ms | ≤ 50 ms |",
             f"| `/events` p99 at 16 connections | {cases['/events'].p99_ms:.0f} ms | ≤ 50 ms |",
             f"| worker RSS after serving the feed | "
@@ -174,18 +214,28 @@ def report(runs: list[dict], note: str) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--events", type=int, nargs="*", default=[1000, 10000],
+                        help="SQLite sizes")  # fmt: skip
+    parser.add_argument("--postgres-events", type=int, default=50000,
+                        help="the PostgreSQL size (0: none)")  # fmt: skip
+    parser.add_argument("--postgres-server", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--venues", type=int, default=40)
     parser.add_argument("--organisations", type=int, default=30)
     parser.add_argument("--seed", type=int, default=1941)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk case")
-    parser.add_argument("--database-url", help="an empty database (default: a new SQLite file)")
     parser.add_argument("--note", default="", help="a line for RESULTS.md (e.g. the load)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     options = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="planner-bench-") as scratch:
-        url = options.database_url or f"sqlite:///{scratch}/bench.sqlite"
-        runs = [measure(options, url, Path(scratch))]
+    runs = []
+    for events in options.events:
+        with tempfile.TemporaryDirectory(prefix="planner-bench-") as scratch:
+            url = f"sqlite:///{scratch}/bench.sqlite"
+            runs.append(measure(options, events, url, Path(scratch)))
+    if options.postgres_events:
+        url = _fresh_postgres(options.postgres_server)
+        if url is not None:
+            with tempfile.TemporaryDirectory(prefix="planner-bench-") as scratch:
+                runs.append(measure(options, options.postgres_events, url, Path(scratch)))
     text = report(runs, options.note)
     options.output.write_text(text)
     print(text)

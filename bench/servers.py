@@ -26,12 +26,14 @@ def free_port() -> int:
 class Gunicorn:
     """`gunicorn APP` with sync workers on a free port, stopped on exit."""
 
-    def __init__(self, app: str, env: dict[str, str], workers: int = 2):
+    def __init__(self, app: str, env: dict[str, str], log: Path, workers: int = 2):
         self.port = free_port()
+        # The log goes to a file, as in production: a terminal would slow every request down.
+        self.log = log.open("ab")
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--timeout", "300",
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", app],
-            cwd=ROOT, env=env,
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -63,6 +65,7 @@ class Gunicorn:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        self.log.close()
 
 
 def timed_get(url: str, headers: dict[str, str] | None = None) -> tuple[float, bytes, dict]:
