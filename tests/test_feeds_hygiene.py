@@ -121,7 +121,7 @@ def test_editing_a_venue_organisation_or_commemoration_moves_the_event_stamps(
 
 
 def test_two_writes_within_one_second_never_answer_304_to_if_modified_since(
-    client, app, monkeypatch
+    client, app, monkeypatch, app_clock_moves
 ):
     event = make_event(title={"en": "First title"})
     second = now_utc().replace(microsecond=0) + timedelta(seconds=5)
