@@ -44,6 +44,7 @@ DESCRIPTIONS = {
     "lt": "Žvakės ir **vardų skaitymas**; gėlės prie paminklo.\n\n- 18:00 susirinkimas",
 }
 YEARS_BACK, YEARS_AHEAD = 3, 2
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -121,19 +122,39 @@ def is_generated() -> bool:
     return found.first() is not None
 
 
+def _reloaded(model: type, ids: list[int]) -> list:
+    """The rows of `ids`, in that order, in a session that has forgotten them."""
+    found = {row.id: row for row in db.session.scalars(select(model))}
+    return [found[id_] for id_ in ids]
+
+
 def generate(events: int, venues: int, organisations: int, seed: int) -> Counts:
-    """Fill the current database; the caller commits."""
+    """Fill the current database, committing every BATCH events (the caller commits the last).
+
+    The session is emptied after each commit: a flush looks at every object the session holds,
+    so one long session would make each event cost more than the one before.
+    """
     rng = random.Random(seed)
     commemorations = _commemorations()
     venue_rows = _venues(rng, venues)
     organisation_rows = _organisations(organisations)
     db.session.add_all([*commemorations, *venue_rows, *organisation_rows])
     db.session.flush()
+    ids = {
+        type(rows[0]): [row.id for row in rows]
+        for rows in (commemorations, venue_rows, organisation_rows)
+    }
     this_year = datetime.now(UTC).year
     first = date(this_year - YEARS_BACK, 1, 1)
     days = (date(this_year + YEARS_AHEAD, 12, 31) - first).days
     kinds = list(EventKind)
     for number in range(events):
+        if number and number % BATCH == 0:
+            db.session.commit()
+            db.session.expunge_all()
+            commemorations = _reloaded(Commemoration, ids[Commemoration])
+            venue_rows = _reloaded(Venue, ids[Venue])
+            organisation_rows = _reloaded(Organisation, ids[Organisation])
         venue = rng.choice(venue_rows)
         starts_at = _start(rng, venue.zone, first, days)
         place = venue.display_name("en")
