@@ -146,7 +146,10 @@ def paginate_by_key(
     the listing's rows may (the data version, the filters, the passing of time). Any page
     past the end, however far, is an empty page."""
     page = min(page, MAX_PAGE)
-    index = remembered(f"page-index:{cache_key}", lambda: build_page_index(query, ordering))
+    # The step and the stored form are part of the key: a shared cache may still hold
+    # indexes written by an older release.
+    key = f"page-index:1:{INDEX_STEP}:{cache_key}"
+    index = remembered(key, lambda: build_page_index(query, ordering))
     return KeysetPagination(
         select=query, index=index, ordering=ordering, page=page, per_page=per_page, error_out=False
     )
