@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from planner.db import ValidationError
@@ -133,6 +133,11 @@ def bench_generate(events: int, venues: int, organisations: int, seed: int) -> N
         if is_generated():
             _fail("this database already holds a benchmark catalogue; start from an empty one")
         counts = generate(events=events, venues=venues, organisations=organisations, seed=seed)
+        db.session.commit()
+        # Statistics for the planner, as a database in use has them (PostgreSQL's autovacuum
+        # gathers them in time; SQLite only when asked): without them SQLite walks the public
+        # events by their status index and sorts them, instead of reading them in start order.
+        db.session.execute(text("ANALYZE"))
         db.session.commit()
     except (OperationalError, ProgrammingError):
         _fail("the database has no tables yet; run 'flask db upgrade' first")

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date, format_time, get_day_names, get_month_names
 from flask import Flask
 from flask_babel import get_translations, gettext
 from markupsafe import Markup
 
 from planner.commemorations.models import ordinal_en
-from planner.i18n import current_language, pick
+from planner.i18n import current_language, current_translations, pick
 from planner.sentence_dates import date_in_sentence
 
 
-def babel_locale(lang: str | None = None) -> str:
-    """The Babel locale for a language; English dates are written the British way (14 June)."""
+@lru_cache(maxsize=64)
+def _locale(identifier: str) -> Locale:
+    return Locale.parse(identifier)
+
+
+def babel_locale(lang: str | None = None) -> Locale:
+    """The Babel locale for a language; English dates are written the British way (14 June).
+    Parsed once per language: each date and time on a page would parse it again."""
     lang = lang or current_language()
-    return "en_GB" if lang == "en" else lang
+    return _locale("en_GB" if lang == "en" else lang)
 
 
 def long_date(day: date | datetime, lang: str | None = None) -> str:
@@ -149,4 +157,15 @@ def register_template_helpers(app: Flask) -> None:
         anniversary_label=anniversary_label,
         anniversary_short=anniversary_short,
         current_language=current_language,
+    )
+    # Flask-Babel's callables find the translations through its proxies for every message
+    # of a template; these keep them for the request (current_translations).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: current_translations().ugettext(string),
+        ngettext=lambda singular, plural, n: current_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: current_translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: current_translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
     )

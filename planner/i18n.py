@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from typing import Any
 
 from babel.languages import get_official_languages
 from flask import current_app, has_app_context
-from flask_babel import get_locale
+from flask.globals import _cv_app
+from flask_babel import get_locale, get_translations
 from werkzeug.datastructures import LanguageAccept
 
 from config import Config
@@ -33,8 +36,21 @@ def choose_language(
     return (accepted.best_match(languages) if accepted else None) or languages[0]
 
 
+def _babel_state() -> Any:
+    """Flask-Babel's per-context namespace (where it keeps the locale it worked out, and
+    `force_locale` puts another), read without its proxies: a page asks for the language
+    hundreds of times."""
+    context = _cv_app.get(None)
+    if context is None:
+        return None
+    return context.g.__dict__.get("_flask_babel")
+
+
 def current_language() -> str:
     """The language of the current request, or English outside one."""
+    locale = getattr(_babel_state(), "babel_locale", None)
+    if locale is not None:
+        return locale.language
     if has_app_context():
         try:
             locale = get_locale()
@@ -43,6 +59,22 @@ def current_language() -> str:
         if locale is not None:
             return locale.language
     return "en"
+
+
+def current_translations() -> Any:
+    """Flask-Babel's translations for the current locale, kept beside that locale for the
+    context, so that each of a template's many messages does not look them up again."""
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    kept = getattr(state, "planner_translations", None)
+    if kept is not None and locale is not None and kept[0] is locale:
+        return kept[1]
+    translations = get_translations()
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    if state is not None and locale is not None:
+        state.planner_translations = (locale, translations)
+    return translations
 
 
 class LocalText(str):
@@ -57,12 +89,19 @@ class LocalText(str):
         return value
 
 
+@lru_cache(maxsize=512)
+def _official_languages(code: str) -> tuple[str, ...]:
+    # Babel's territory data does not change while the process runs; every name on a page
+    # asks for its country's languages.
+    return tuple(lang for lang in get_official_languages(code) if lang in CONTENT_LANGUAGES)
+
+
 def country_languages(countries: Iterable[str]) -> tuple[str, ...]:
     """The content languages the given countries speak officially, in order: EE -> et."""
     found: list[str] = []
     for code in countries:
-        for lang in get_official_languages(code.upper()):
-            if lang in CONTENT_LANGUAGES and lang not in found:
+        for lang in _official_languages(code.upper()):
+            if lang not in found:
                 found.append(lang)
     return tuple(found)
 

@@ -493,14 +493,19 @@ def test_listing_pages_cost_the_same_queries_for_3_and_30_events(client, app, co
                 starts_at=(FUTURE if number % 3 else PAST).replace(day=1 + number % 28),
             )
 
+    def counts() -> tuple[int, int]:
+        # The first request after a write builds what is remembered per data version (the
+        # listing's page index); the next ones read it. Both cost the same at any size.
+        with count_queries() as first:
+            assert client.get(url, headers=RENDER).status_code == 200
+        with count_queries() as next_ones:
+            assert client.get(url, headers=RENDER).status_code == 200
+        return len(first), len(next_ones)
+
     add(3, 0)
-    client.get(url)
-    with count_queries() as few:
-        assert client.get(url, headers=RENDER).status_code == 200
+    few = counts()
     add(27, 3)
-    with count_queries() as many:
-        assert client.get(url, headers=RENDER).status_code == 200
-    assert len(few) == len(many)
+    assert counts() == few
 
 
 # --- Drafts, unknown slugs, bad filters -----------------------------------------------------

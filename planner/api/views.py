@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, select
 
 from planner.api.openapi import openapi_document
@@ -26,8 +27,9 @@ from planner.api.serializers import (
 )
 from planner.commemorations.models import Commemoration
 from planner.events.filters import EventFilters
+from planner.events.listing import listing_page
 from planner.events.models import Event
-from planner.events.queries import past_events, public_events, upcoming_events
+from planner.events.queries import public_events
 from planner.organisations.models import Organisation
 from planner.pagination import paginate
 from planner.venues.models import Venue
@@ -53,11 +55,17 @@ def _page_link(page: int, per_page: int) -> str:
     return request.base_url + "?" + urlencode([*args, ("page", page), ("per_page", per_page)])
 
 
-def paginated(query: Select, render: Callable[[Any], dict[str, Any]]) -> Response:
-    """One page of `query` in the shared envelope, with next/prev/first/last links."""
+def paginated(
+    query: Select | Callable[[int, int], Pagination], render: Callable[[Any], dict[str, Any]]
+) -> Response:
+    """One page of `query` in the shared envelope, with next/prev/first/last links. `query`
+    may instead be a function of (page, per_page) finding the page (listings paged by key)."""
     paging = PageRequest.from_args(request.args)
     # As the pages do: a page past the end, however far, is an empty page.
-    page = paginate(query, page=paging.page, per_page=paging.per_page)
+    if callable(query):
+        page = query(paging.page, paging.per_page)
+    else:
+        page = paginate(query, page=paging.page, per_page=paging.per_page)
     total = page.total or 0
     pages = max(1, page.pages)
     items = [render(item) for item in page.items]
@@ -93,8 +101,10 @@ def _by_slug(model: type, slug: str, query: Select | None = None) -> Any:
 def list_events():
     lang = parse_lang(request.args)
     filters = EventFilters.from_args(request.args)
-    query = filters.apply(past_events() if filters.past else upcoming_events())
-    return paginated(query, lambda event: event_json(event, lang))
+    return paginated(
+        lambda page, per_page: listing_page(filters, page, per_page),
+        lambda event: event_json(event, lang),
+    )
 
 
 @bp.get("/events/<slug>")

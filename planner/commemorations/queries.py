@@ -9,7 +9,7 @@ from sqlalchemy import Select
 
 from planner.commemorations.models import Commemoration
 from planner.events.models import Event
-from planner.events.queries import past_events, upcoming_events
+from planner.events.queries import upcoming_events
 
 
 def by_next_day(
@@ -23,8 +23,3 @@ def by_next_day(
 def coming_events(commemoration: Commemoration) -> Select:
     """Public events for the commemoration not yet over, in every country and organisation."""
     return upcoming_events().where(Event.commemoration_id == commemoration.id)
-
-
-def history(commemoration: Commemoration) -> Select:
-    """Public events held for the commemoration in the past, most recent first."""
-    return past_events().where(Event.commemoration_id == commemoration.id)

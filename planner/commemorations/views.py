@@ -8,14 +8,10 @@ from sqlalchemy import select
 
 from planner.commemorations.labels import distinct_labels
 from planner.commemorations.models import Commemoration
-from planner.commemorations.queries import (
-    by_next_day,
-    coming_events,
-    history,
-)
-from planner.events.filters import parse_page
+from planner.commemorations.queries import by_next_day, coming_events
+from planner.events.filters import EventFilters, parse_page
+from planner.events.listing import listing_page
 from planner.extensions import db
-from planner.pagination import paginate
 from planner.urls import absolute_url
 from planner.web import one_by_slug_or_404
 
@@ -51,10 +47,10 @@ def show(slug: str):
     else:
         next_events = [e for e in coming if e.local_start.date() < this_cycle_ends]
         later_events = [e for e in coming if e.local_start.date() >= this_cycle_ends]
-    past = paginate(
-        history(commemoration),
-        page=page,
-        per_page=current_app.config["EVENTS_PER_PAGE"],
+    past = listing_page(
+        EventFilters(commemoration=commemoration, past=True),
+        page,
+        current_app.config["EVENTS_PER_PAGE"],
     )
     return render_template(
         "commemorations/show.html",

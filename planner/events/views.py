@@ -13,14 +13,14 @@ from planner.commemorations.models import Commemoration
 from planner.db import now_utc
 from planner.events.filters import FILTER_NAMES, EventFilters, parse_page
 from planner.events.headings import events_in_country, listing_heading
+from planner.events.listing import listing_page
 from planner.events.models import Event
 from planner.events.month import is_valid_month, month_grid
-from planner.events.queries import past_events, public_events, upcoming_events
+from planner.events.queries import public_events
 from planner.events.schema_org import event_json_ld
 from planner.extensions import db
 from planner.formatting import month_caption, weekday_names
 from planner.i18n import LANGUAGES, current_language
-from planner.pagination import paginate
 from planner.public.links import feed_url, google_calendar_url, outlook_calendar_url
 from planner.text import markdown_to_text
 from planner.urls import absolute_url
@@ -72,13 +72,7 @@ def _filter_choices(events, filters: EventFilters) -> dict:
 def index():
     filters = EventFilters.from_args(request.args)
     page = parse_page(request.args)
-    query = past_events() if filters.past else upcoming_events()
-    pagination = paginate(
-        filters.apply(query),
-        page=page,
-        per_page=current_app.config["EVENTS_PER_PAGE"],
-        key=Event.id,
-    )
+    pagination = listing_page(filters, page, current_app.config["EVENTS_PER_PAGE"])
     return render_template(
         "events/index.html",
         filters=filters,
