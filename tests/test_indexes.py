@@ -10,7 +10,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import text
 
 from planner.extensions import db
-from tests.conftest import on_postgres
+from tests.conftest import RENDER, on_postgres
 from tests.factories import make_commemoration, make_organisation, make_venue
 
 EVENTS = 20_000
@@ -79,7 +79,7 @@ def _plans(client, url: str) -> list[tuple[str, str]]:
 
     sa_event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, headers=RENDER).status_code == 200, url
     finally:
         sa_event.remove(db.engine, "before_cursor_execute", capture)
     plans = []
