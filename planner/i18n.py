@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from babel.languages import get_official_languages
 from flask import current_app, has_app_context
@@ -50,10 +51,16 @@ def country_languages(countries: Iterable[str]) -> tuple[str, ...]:
     """The content languages the given countries speak officially, in order: EE -> et."""
     found: list[str] = []
     for code in countries:
-        for lang in get_official_languages(code.upper()):
+        for lang in _official_languages(code.upper()):
             if lang in CONTENT_LANGUAGES and lang not in found:
                 found.append(lang)
     return tuple(found)
+
+
+@lru_cache(maxsize=512)
+def _official_languages(code: str) -> tuple[str, ...]:
+    # Babel reads its territory data on every call; a feed asks this for every event.
+    return tuple(get_official_languages(code))
 
 
 def pick(
