@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale, gettext
 from icalendar import (
     Calendar,
@@ -30,6 +30,7 @@ from planner.feeds.vevent import EventValues, Organiser, write_event
 from planner.formatting import clock
 from planner.i18n import LANGUAGES
 from planner.sentence_dates import date_in_sentence
+from planner.slugs import SLUG_PATTERN
 from planner.text import markdown_to_text, multi_line, one_line
 from planner.urls import commemoration_url, event_url, organisation_url, site_root
 
@@ -216,7 +217,7 @@ def event_values(event: Event, lang: str) -> EventValues:
     venue = event.venue
     categories = [_kind_label(event.kind, lang)]
     if event.commemoration is not None:
-        categories.append(one_line(event.commemoration.display_name(lang)))
+        categories.append(_shared_line(event.commemoration.display_name(lang)))
     geo = None
     if venue.has_coordinates:
         geo = (round(venue.latitude, 6), round(venue.longitude, 6))
@@ -227,15 +228,40 @@ def event_values(event: Event, lang: str) -> EventValues:
         end=local_or_utc(event.ends_at, zone),
         summary=one_line(event.display_title(lang)),
         description=event_description(event, lang),
-        location=one_line(venue.location_line(lang)),
+        location=_shared_line(venue.location_line(lang)),
         geo=geo,
-        url=event_url(event.slug),
+        url=_event_url(event.slug),
         categories=tuple(category for category in categories if category),
         status=ical_status(event),
         sequence=event.sequence,
         created=event.created_at.astimezone(UTC),
         organisers=_organisers(event, lang),
     )
+
+
+# Places, organisations and commemorations recur in many events: each text cleaned once.
+_shared_line = lru_cache(maxsize=4096)(one_line)
+
+
+def _event_url(slug: str) -> str:
+    """`event_url(slug)`, without routing each event's: a valid slug needs no quoting, so
+    its URL is the same prefix (made once for each base URL) and the slug."""
+    if not SLUG_PATTERN.fullmatch(slug):
+        return event_url(slug)
+    return _event_url_prefix(_url_base()) + slug
+
+
+def _url_base() -> tuple[str, str]:
+    """What the absolute URLs made here depend on beyond their arguments (cache keys)."""
+    return site_root(), request.script_root if has_request_context() else ""
+
+
+@lru_cache(maxsize=16)
+def _event_url_prefix(base: tuple[str, str]) -> str:
+    sample = event_url("slug")
+    if not sample.endswith("/slug"):
+        raise ValueError(f"an event's URL does not end with its slug: {sample}")
+    return sample[: -len("slug")]
 
 
 @lru_cache(maxsize=64)
@@ -246,8 +272,8 @@ def _kind_label(kind: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _organisation_url(root: str, slug: str) -> str:
-    """The organisation's page; `root` (the base URL it is made from) is part of the key."""
+def _organisation_url(base: tuple[str, str], slug: str) -> str:
+    """The organisation's page, made once for each base URL (`_url_base`)."""
     return organisation_url(slug)
 
 
@@ -257,8 +283,8 @@ def _organisers(event: Event, lang: str) -> tuple[Organiser, ...]:
     has_organizer = False
     for link in event.hosts:
         organisation = link.organisation
-        name = one_line(organisation.display_name(lang))
-        page = _organisation_url(site_root(), organisation.slug)
+        name = _shared_line(organisation.display_name(lang))
+        page = _organisation_url(_url_base(), organisation.slug)
         if link.role == HostRole.HOST and not has_organizer and organisation.contact_email:
             found.append(Organiser(name, page, organisation.contact_email))
             has_organizer = True
