@@ -214,6 +214,7 @@ def event_modified(event: Event) -> datetime:
 def event_values(event: Event, lang: str) -> EventValues:
     """The values of one public event's VEVENT (in `lang`'s locale)."""
     zone = event.zone
+    base = _url_base()
     venue = event.venue
     categories = [_kind_label(event.kind, lang)]
     if event.commemoration is not None:
@@ -230,12 +231,12 @@ def event_values(event: Event, lang: str) -> EventValues:
         description=event_description(event, lang),
         location=_shared_line(venue.location_line(lang)),
         geo=geo,
-        url=_event_url(event.slug),
+        url=_event_url(event.slug, base),
         categories=tuple(category for category in categories if category),
         status=ical_status(event),
         sequence=event.sequence,
         created=event.created_at.astimezone(UTC),
-        organisers=_organisers(event, lang),
+        organisers=_organisers(event, lang, base),
     )
 
 
@@ -243,12 +244,12 @@ def event_values(event: Event, lang: str) -> EventValues:
 _shared_line = lru_cache(maxsize=4096)(one_line)
 
 
-def _event_url(slug: str) -> str:
+def _event_url(slug: str, base: tuple[str, str]) -> str:
     """`event_url(slug)`, without routing each event's: a valid slug needs no quoting, so
     its URL is the same prefix (made once for each base URL) and the slug."""
     if not SLUG_PATTERN.fullmatch(slug):
         return event_url(slug)
-    return _event_url_prefix(_url_base()) + slug
+    return _event_url_prefix(base) + slug
 
 
 def _url_base() -> tuple[str, str]:
@@ -277,14 +278,14 @@ def _organisation_url(base: tuple[str, str], slug: str) -> str:
     return organisation_url(slug)
 
 
-def _organisers(event: Event, lang: str) -> tuple[Organiser, ...]:
+def _organisers(event: Event, lang: str, base: tuple[str, str]) -> tuple[Organiser, ...]:
     """ORGANIZER for the host with a contact address, else CONTACT; co-hosts as CONTACT."""
     found: list[Organiser] = []
     has_organizer = False
     for link in event.hosts:
         organisation = link.organisation
         name = _shared_line(organisation.display_name(lang))
-        page = _organisation_url(_url_base(), organisation.slug)
+        page = _organisation_url(base, organisation.slug)
         if link.role == HostRole.HOST and not has_organizer and organisation.contact_email:
             found.append(Organiser(name, page, organisation.contact_email))
             has_organizer = True
