@@ -33,7 +33,10 @@ class Gunicorn:
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--timeout", "300",
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", app],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            # glibc otherwise raises its mmap threshold after freeing a large block and keeps
+            # later feed-sized buffers in the heap, where RSS only grows (README: Production).
+            cwd=ROOT, env={"MALLOC_MMAP_THRESHOLD_": "1048576", **env},
+            stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.url = f"http://127.0.0.1:{self.port}"
 

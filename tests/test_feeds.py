@@ -313,6 +313,29 @@ def test_one_edit_rebuilds_that_events_fragment_only(client, published, fragment
     assert "Candles, later" in {seen["summary"] for seen in read_icalendar(body)[1]}
 
 
+def test_a_build_after_one_edit_reads_the_same_queries_whatever_the_feed_size(
+    client, published, fragment_builds, count_queries
+):
+    """The stored fragments are read, never rebuilt, and by a fixed number of queries: no
+    query per event, however many the feed holds."""
+    event, _ = published
+
+    def build_after_an_edit() -> int:
+        client.get("/calendar.ics")
+        edit_event(event, None, title={"en": f"Vigil {len(fragment_builds)}"})
+        db.session.commit()
+        del fragment_builds[:]
+        with count_queries() as statements:
+            assert client.get("/calendar.ics").status_code == 200
+        assert fragment_builds == [f"{event.uid}:en"]
+        return len(statements)
+
+    small = build_after_an_edit()
+    for hour in range(12):
+        make_event(starts_at=datetime(2091, 3, 25, 8 + hour, tzinfo=UTC))
+    assert build_after_an_edit() == small
+
+
 def test_two_app_instances_agree_and_see_each_others_writes(app, client, published):
     """Two workers over one database: same bytes and ETag; a write through one shows in both."""
     other = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])

@@ -26,6 +26,10 @@ FEEDS = (
     "/organisations/helsinki-86/events.ics",
     "/countries/lv/events.ics",
     "/events/vigil-at-the-monument.ics",
+    # Starts in the hour repeated when clocks go back (written in UTC): its zone's years come
+    # from its end; and an event wholly in that hour, whose feed has no VTIMEZONE at all.
+    "/events/autumn-night-vigil.ics",
+    "/events/within-the-repeated-hour.ics",
 )
 
 
@@ -54,9 +58,17 @@ def catalogue(app):
             starts_at=datetime(2091, 6, 14, 15, tzinfo=UTC),
         ),
         "autumn": make_event(  # 03:30 in Riga on the night clocks go back: written in UTC
+            slug="autumn-night-vigil",
             venue=riga,
             organisations=[cohost],
             starts_at=datetime(2091, 10, 28, 0, 30, tzinfo=UTC),
+        ),
+        "repeated": make_event(  # 03:10 to 03:50 in Riga, that same night
+            slug="within-the-repeated-hour",
+            venue=riga,
+            organisations=[cohost],
+            starts_at=datetime(2091, 10, 28, 0, 10, tzinfo=UTC),
+            duration=timedelta(minutes=40),
         ),
         "vilnius": make_event(
             title={"lt": "Atminimo vakaras Lukiškių aikštėje"},

@@ -3,19 +3,20 @@
 A fragment is stored in the database (shared by every worker and host) under a key made of
 what it depends on: the event's own version and the last changes of its venue, its
 commemoration and its organisations, plus the rendering context (base URL, catalogues, cache
-epoch). A feed reads the keys and bytes of its events in one query; only the fragments whose
-key no longer matches are rebuilt from ORM objects, so one edit rebuilds one event's.
+epoch). A feed reads the keys of its events in one query; only the fragments whose key no longer
+matches are rebuilt from ORM objects, so one edit rebuilds one event's. The bodies are then
+streamed in feed order by one more query, never all held at once.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime
 
 from flask_babel import force_locale
-from sqlalchemy import ForeignKey, LargeBinary, Select, String, and_, func, select
+from icalendar import Timezone
+from sqlalchemy import ForeignKey, LargeBinary, Select, String, and_, func, select, type_coerce
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.commemorations.models import Commemoration
@@ -23,6 +24,7 @@ from planner.events.models import Event, EventOrganisation
 from planner.events.queries import with_details
 from planner.extensions import db
 from planner.feeds.storage import upsert
+from planner.feeds.timezones import timezones_for_spans
 from planner.organisations.models import Organisation
 from planner.venues.models import Venue
 
@@ -46,19 +48,6 @@ class FeedFragment(db.Model):
     body: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What a feed needs of one event without loading it: its place, zone and fragment."""
-
-    event_id: int
-    uid: str
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str
-    dependencies: str
-    body: bytes | None
-
-
 def _organisations_changed():
     return (
         select(func.max(Organisation.updated_at))
@@ -69,79 +58,158 @@ def _organisations_changed():
     )
 
 
-def _digest(context: str, row) -> str:
+def _as_stored(column):
+    """A moment as the driver gives it, unconverted: only compared, so read it cheaply (a
+    feed of 10,000 events would otherwise convert 30,000 of them)."""
+    return type_coerce(column, String)
+
+
+def _digest(context: hashlib._Hash, row) -> str:
+    """A digest of `context` (the rendering context, hashed once per feed) and the event's
+    version and the moments its venue, commemoration and organisations last changed."""
     moments = (row.venue_changed, row.commemoration_changed, row.organisations_changed)
-    parts = [context, str(row.id), str(row.version)]
-    parts += [moment.isoformat() if moment else "-" for moment in moments]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    digest = context.copy()
+    digest.update(
+        "|".join(
+            [str(row.id), str(row.version), *("-" if m is None else str(m) for m in moments)]
+        ).encode()
+    )
+    return digest.hexdigest()
 
 
-def entries(selection: Select, lang: str, context: str) -> list[Entry]:
-    """The feed's events in feed order, each with its fragment when that is current.
+def stale(selection: Select, lang: str, context: str) -> dict[int, str]:
+    """The selected events whose stored fragment is missing or stale, each with the digest
+    of what a new one depends on.
 
-    `selection` is a select of events (its conditions are kept, its columns replaced): one
-    query, no ORM objects.
+    `selection` is a select of events (its conditions are kept, its columns and order
+    replaced): one query, no ORM objects, no fragment bodies, only what the digest needs,
+    unconverted; nothing kept of the events whose fragment is current.
     """
     query = (
         selection.with_only_columns(
             Event.id,
-            Event.uid,
-            Event.starts_at,
-            Event.ends_at,
-            Event.timezone,
             Event.version,
-            Venue.updated_at.label("venue_changed"),
-            Commemoration.updated_at.label("commemoration_changed"),
-            _organisations_changed().label("organisations_changed"),
+            _as_stored(Venue.updated_at).label("venue_changed"),
+            _as_stored(Commemoration.updated_at).label("commemoration_changed"),
+            _as_stored(_organisations_changed()).label("organisations_changed"),
             FeedFragment.dependencies,
-            FeedFragment.body,
         )
         .join(Venue, Venue.id == Event.venue_id)
         .outerjoin(Commemoration, Commemoration.id == Event.commemoration_id)
-        .outerjoin(FeedFragment, and_(FeedFragment.event_id == Event.id, FeedFragment.lang == lang))
+        .outerjoin(FeedFragment, _fragment_of(lang))
+        .order_by(None)
     )
-    found = []
+    found = {}
+    hashed_context = hashlib.sha256(f"{context}|".encode())
     for row in db.session.execute(query.execution_options(yield_per=BATCH)):
-        digest = _digest(context, row)
-        current = row.body if row.dependencies == digest else None
-        found.append(
-            Entry(row.id, row.uid, row.starts_at, row.ends_at, row.timezone, digest, current)
-        )
-    # Python's order, as a full build sorts: the database's collation may order UIDs otherwise.
-    found.sort(key=lambda entry: (entry.starts_at, entry.uid))
+        digest = _digest(hashed_context, row)
+        if row.dependencies != digest:
+            found[row.id] = digest
     return found
 
 
-def complete(found: Sequence[Entry], lang: str, render) -> list[bytes]:
-    """Every entry's fragment: the stored ones, and the missing ones rendered and stored.
+def _fragment_of(lang: str):
+    return and_(FeedFragment.event_id == Event.id, FeedFragment.lang == lang)
 
-    `render(event, lang)` gives a VEVENT's bytes; it is called in the feed's locale.
+
+def feed_order() -> tuple:
+    """By start, then UID in code point order, as a full build sorts them in Python:
+    PostgreSQL compares UIDs by their bytes only in the C collation (SQLite always does)."""
+    uid = Event.uid
+    if db.session.get_bind().dialect.name == "postgresql":
+        uid = uid.collate("C")
+    return (Event.starts_at, uid)
+
+
+def timezones(selection: Select) -> list[Timezone]:
+    """The VTIMEZONEs of the selected events, from each zone's earliest and latest time (one
+    query); a zone whose earliest or latest time falls in a repeated hour reads all of its."""
+    spans = db.session.execute(
+        selection.with_only_columns(
+            Event.timezone,
+            func.min(Event.starts_at),
+            func.max(Event.starts_at),
+            func.min(Event.ends_at),
+            func.max(Event.ends_at),
+        )
+        .group_by(Event.timezone)
+        .order_by(None)
+    ).all()
+
+    def moments_of(zone_name: str) -> list[datetime]:
+        rows = db.session.execute(
+            selection.with_only_columns(Event.starts_at, Event.ends_at)
+            .where(Event.timezone == zone_name)
+            .order_by(None)
+        )
+        return [moment for row in rows for moment in row]
+
+    return timezones_for_spans(
+        [
+            (zone, min(first_start, first_end), max(last_start, last_end))
+            for zone, first_start, last_start, first_end, last_end in spans
+        ],
+        moments_of,
+    )
+
+
+def complete(missing: dict[int, str], lang: str, render) -> None:
+    """Render and store the fragments of `missing` (event id: digest), a batch at a time.
+
+    `render(event, lang)` gives a VEVENT's bytes; it is called in the feed's locale. The
+    fragments are not kept: `bodies` reads them back in feed order.
     """
-    missing = {entry.event_id: entry for entry in found if entry.body is None}
-    built: dict[int, bytes] = {}
     ids = list(missing)
+    # Venues, organisations and commemorations are shared by many events: held across the
+    # batches, they are loaded once, not again for each batch.
+    shared: set = set()
     for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        events = db.session.execute(with_details(select(Event)).where(Event.id.in_(chunk)))
-        rows = []
-        with force_locale(lang):
-            for event in events.scalars():
-                body = render(event, lang)
-                built[event.id] = body
-                rows.append(
-                    {
-                        "event_id": event.id,
-                        "lang": lang,
-                        "dependencies": missing[event.id].dependencies,
-                        "body": body,
-                    }
-                )
-        # In one order everywhere, so that two workers storing the same rows never deadlock.
-        rows.sort(key=lambda row: row["event_id"])
-        upsert(FeedFragment, rows, ("event_id", "lang"), ("dependencies", "body"))
-    return [entry.body if entry.body is not None else built[entry.event_id] for entry in found]
+        chunk = {key: missing[key] for key in ids[start : start + BATCH]}
+        _render_and_store(chunk, lang, render, shared)
 
 
-def fragments_built(found: Iterable[Entry]) -> int:
-    """How many of `found` had no current fragment (for tests and the bench)."""
-    return sum(1 for entry in found if entry.body is None)
+def bodies(selection: Select, lang: str, render) -> Iterator[bytes]:
+    """The selected events' fragments in feed order, streamed by one query (bounded memory
+    however large the feed). One missing here (deleted by another worker since `complete`)
+    is rendered again."""
+    query = (
+        selection.with_only_columns(Event.id, FeedFragment.body)
+        .outerjoin(FeedFragment, _fragment_of(lang))
+        .order_by(None)
+        .order_by(*feed_order())
+    )
+    for event_id, body in db.session.execute(query.execution_options(yield_per=BATCH)):
+        if body is None:  # stored as stale ("-"), so that the next build renders it again
+            body = _render_and_store({event_id: "-"}, lang, render).get(event_id)
+        if body is not None:  # else the event itself is gone
+            yield body
+
+
+def _render_and_store(
+    digests: dict[int, str], lang: str, render, shared: set | None = None
+) -> dict[int, bytes]:
+    """Render the events of `digests` (id: dependencies) and store their fragments; the
+    venues, organisations and commemorations they show are added to `shared`."""
+    built: dict[int, bytes] = {}
+    events = db.session.execute(with_details(select(Event)).where(Event.id.in_(list(digests))))
+    rows = []
+    with force_locale(lang):
+        for event in events.scalars():
+            body = render(event, lang)
+            built[event.id] = body
+            if shared is not None:
+                shared.add(event.venue)
+                shared.add(event.commemoration)
+                shared.update(link.organisation for link in event.hosts)
+            rows.append(
+                {
+                    "event_id": event.id,
+                    "lang": lang,
+                    "dependencies": digests[event.id],
+                    "body": body,
+                }
+            )
+    # In one order everywhere, so that two workers storing the same rows never deadlock.
+    rows.sort(key=lambda row: row["event_id"])
+    upsert(FeedFragment, rows, ("event_id", "lang"), ("dependencies", "body"))
+    return built

@@ -9,6 +9,7 @@ per-event fragments (planner.feeds.fragments), so a build after one edit renders
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -20,7 +21,6 @@ from planner.dataversion import cache_epoch
 from planner.db import now_utc
 from planner.feeds import fragments, ical, storage
 from planner.feeds.cache import feed_key, fragment_context
-from planner.feeds.timezones import timezones_for_times
 from planner.urls import site_root
 from planner.web import parse_lang
 
@@ -41,14 +41,21 @@ def assemble(selection: Select, lang: str, calendar: dict[str, Any]) -> bytes:
     url and source), the VTIMEZONEs, and each event's fragment.
 
     The same bytes as `ical.events_calendar(events, lang=lang, **calendar)` builds from
-    scratch (tests compare them).
+    scratch (tests compare them). Written into one buffer as the fragments are read, a batch
+    at a time: the largest feed is held once, not as a list of fragments and their join.
     """
     head = ical.calendar_head(lang=lang, **calendar)
-    found = fragments.entries(selection, lang, fragment_context(site_root(), cache_epoch()))
-    bodies = fragments.complete(found, lang, ical.event_fragment)
-    zones = timezones_for_times((entry.timezone, entry.starts_at, entry.ends_at) for entry in found)
-    del found
-    return b"".join([head, *(zone.to_ical() for zone in zones), *bodies, ical.FOOTER])
+    context = fragment_context(site_root(), cache_epoch())
+    fragments.complete(fragments.stale(selection, lang, context), lang, ical.event_fragment)
+    feed = io.BytesIO()
+    feed.write(head)
+    for zone in fragments.timezones(selection):
+        feed.write(zone.to_ical())
+    for body in fragments.bodies(selection, lang, ical.event_fragment):
+        feed.write(body)
+    feed.write(ical.FOOTER)
+    # The buffer's own bytes, not a copy.
+    return feed.getvalue()
 
 
 def serve(

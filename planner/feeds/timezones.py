@@ -3,7 +3,7 @@ the events need, with every transition as its own observance (deterministic byte
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -49,17 +49,42 @@ def _tzid(zone_name: str) -> str | None:
     return str(tzid) if tzid else None
 
 
-def timezones_for_times(times: Iterable[tuple[str, datetime, datetime]]) -> list[Timezone]:
-    """`timezones_for` from (zone, start, end) of each event, without building components."""
+def timezones_for_spans(
+    spans: Iterable[tuple[str, datetime, datetime]],
+    moments_of: Callable[[str], list[datetime]],
+) -> list[Timezone]:
+    """`timezones_for` from each zone's (name, earliest time, latest time) of its events.
+
+    Only each zone's first and last times written with its TZID matter: local years rise with
+    the instant among those (the times of a repeated hour, which would not, are written in
+    UTC). When the earliest or the latest is such a time, `moments_of(zone)` gives them all.
+    """
     years: dict[str, list[int]] = {}
-    for zone_name, starts_at, ends_at in times:
+    for zone_name, earliest, latest in spans:
+        tzid = _tzid(zone_name)
+        if not tzid:
+            continue
         zone = ZoneInfo(zone_name)
-        for moment in (starts_at, ends_at):
-            local = local_or_utc(moment, zone)
-            tzid = _tzid(zone_name) if local.tzinfo is not UTC else None
-            if tzid:
-                years.setdefault(tzid, []).append(local.year)
+        if _with_tzid(earliest, zone) and _with_tzid(latest, zone):
+            ends = [earliest, latest]
+        else:
+            ends = _ends(sorted(moments_of(zone_name)), zone)
+        if ends:  # else every time of the zone is written in UTC: no VTIMEZONE for it
+            years.setdefault(tzid, []).extend(moment.astimezone(zone).year for moment in ends)
     return [vtimezone(tzid, min(found), max(found)) for tzid, found in sorted(years.items())]
+
+
+def _ends(ordered: list[datetime], zone: ZoneInfo) -> list[datetime]:
+    """The first and the last of `ordered` written with the zone's TZID (none if none is)."""
+    first = next((moment for moment in ordered if _with_tzid(moment, zone)), None)
+    if first is None:
+        return []
+    last = next(moment for moment in reversed(ordered) if _with_tzid(moment, zone))
+    return [first, last]
+
+
+def _with_tzid(moment: datetime, zone: ZoneInfo) -> bool:
+    return local_or_utc(moment, zone).tzinfo is not UTC
 
 
 def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
