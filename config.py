@@ -62,6 +62,8 @@ class Config:
     # Each worker replays the public answers it sent while the data is unchanged, in at most
     # this many bytes (planner/response_cache.py); 0 turns it off.
     RESPONSE_CACHE_BYTES = _env_int("RESPONSE_CACHE_BYTES", 32 * 1024 * 1024)
+    # Answers over 1/32 of that (a large feed) are kept in temporary files, up to this many bytes.
+    RESPONSE_CACHE_DISK_BYTES = _env_int("RESPONSE_CACHE_DISK_BYTES", 512 * 1024 * 1024)
     EVENTS_PER_PAGE = 20
     # The largest request body: a calendar file to import (1 MB) with room to spare.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)

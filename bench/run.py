@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -58,6 +59,14 @@ def _environment(database_url: str) -> dict[str, str]:
     }
 
 
+def _warm(url: str) -> None:
+    """A few pages and one event's calendar file on every worker (imports, templates,
+    catalogues): what is measured next is the request, not a worker's first one."""
+    paths = ["/", "/events", "/venues", "/events/bench-event-1.ics", "/api/v1/events"]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda path: timed_get(url + path), paths * 8))
+
+
 def _fresh_postgres(server: str) -> str | None:
     """The URL of a new, empty `planner_bench` database on `server`, or None if unreachable."""
     import psycopg
@@ -86,6 +95,7 @@ def measure(options, events: int, database_url: str, scratch: Path) -> dict:
     bare = None
     try:
         app.wait("/healthz")
+        _warm(app.url)
         feed = app.url + "/calendar.ics"
         cold, body, headers = timed_get(feed)  # nothing cached: every fragment is built
         _edit(env)

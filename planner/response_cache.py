@@ -14,13 +14,18 @@ the `max-age` the app gave (pages: a minute, because "upcoming" moves with the c
 the end of the UTC day for feeds (their window moves at midnight), and never past a change of
 the data version or epoch. The key holds everything the answer depends on: host and scheme,
 path and query, and the reader's language as the app chooses it (`?lang=`, the language cookie,
-Accept-Language). Memory is bounded (RESPONSE_CACHE_BYTES, least recently used first), and
-answers of a superseded data version are dropped as soon as a request sees the new one.
+Accept-Language). Memory is bounded (RESPONSE_CACHE_BYTES, least recently used first); a large
+answer (a feed of thousands of events) is kept in a file of the worker's instead, sent with
+sendfile (RESPONSE_CACHE_DISK_BYTES). Answers of a superseded data version are dropped, files
+included, as soon as a request sees the new one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import shutil
+import tempfile
 import threading
 import time
 import weakref
@@ -42,6 +47,7 @@ from werkzeug.http import (
     parse_etags,
     remove_entity_headers,
 )
+from werkzeug.wsgi import FileWrapper
 
 from planner.dataversion import DataVersion
 from planner.i18n import choose_language
@@ -67,19 +73,23 @@ class KeptResponse:
     status: str
     headers: tuple[tuple[str, str], ...]
     etag: str | None
-    body: bytes
+    length: int
+    body: bytes | None  # in memory, or
+    path: str | None = None  # in a file of this worker's, sent with sendfile
 
     @classmethod
-    def of(cls, version: int, epoch: str, expires: float, status: str, headers, body: bytes):
+    def of(cls, version: int, epoch: str, expires: float, status: str, headers, body, path=None):
         etag = next((value for name, value in headers if name.lower() == "etag"), None)
         unquoted = parse_etags(etag).as_set(include_weak=True) if etag else set()
+        length = len(body) if body is not None else os.path.getsize(path)
         return cls(
-            version, epoch, expires, status, tuple(headers), next(iter(unquoted), None), body
-        )
+            version, epoch, expires, status, tuple(headers), next(iter(unquoted), None), length,
+            body, path,
+        )  # fmt: skip
 
     @cached_property
     def sent_headers(self) -> list[tuple[str, str]]:
-        return [*self.headers, ("Content-Length", str(len(self.body)))]
+        return [*self.headers, ("Content-Length", str(self.length))]
 
     @cached_property
     def not_modified_headers(self) -> list[tuple[str, str]]:
@@ -95,16 +105,21 @@ class KeptResponse:
 
     @property
     def size(self) -> int:
-        return len(self.body) + 64 * len(self.headers) + 256
+        """The memory it holds."""
+        return (len(self.body) if self.body is not None else 0) + 64 * len(self.headers) + 256
 
 
 class KeptResponses:
     """A bounded store of kept answers, least recently used dropped first; thread-safe."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, disk_budget: int = 0) -> None:
         self.budget = budget
         self.largest = budget // 2
         self.used = 0
+        # Answers larger than `in_memory` (a large feed) are kept in files, up to `disk_budget`.
+        self.in_memory = budget // 32
+        self.disk_budget = disk_budget
+        self.disk_used = 0
         self.version: tuple[int, str] | None = None
         self._entries: OrderedDict[tuple, KeptResponse] = OrderedDict()
         self._lock = threading.Lock()
@@ -122,17 +137,24 @@ class KeptResponses:
             self._entries.move_to_end(key)
             return kept
 
+    def accepts(self, length: int) -> bool:
+        """Whether an answer of `length` bytes may be kept (in memory or in a file)."""
+        return length <= (self.largest if length <= self.in_memory else self.disk_budget // 2)
+
     def put(self, key: tuple, kept: KeptResponse) -> None:
-        if kept.size > self.largest:
+        if kept.size > self.largest or (kept.path and kept.length > self.disk_budget // 2):
+            _remove(kept)
             return
         with self._lock:
             if not self._is_current(kept.version, kept.epoch):
+                _remove(kept)
                 return  # built from data that has changed since
             if key in self._entries:
                 self._drop(key)
             self._entries[key] = kept
             self.used += kept.size
-            while self.used > self.budget:
+            self.disk_used += kept.length if kept.path else 0
+            while self.used > self.budget or self.disk_used > self.disk_budget:
                 self._drop(next(iter(self._entries)))
 
     def _is_current(self, version: int, epoch: str) -> bool:
@@ -151,11 +173,23 @@ class KeptResponses:
         return len(self._entries)
 
     def _drop(self, key: tuple) -> None:
-        self.used -= self._entries.pop(key).size
+        kept = self._entries.pop(key)
+        self.used -= kept.size
+        self.disk_used -= kept.length if kept.path else 0
+        _remove(kept)
 
     def _forget_all(self) -> None:
+        for kept in self._entries.values():
+            _remove(kept)
         self._entries.clear()
-        self.used = 0
+        self.used = self.disk_used = 0
+
+
+def _remove(kept: KeptResponse) -> None:
+    """Delete the file of a kept answer (one being sent from it still reads it to the end)."""
+    if kept.path:
+        with contextlib.suppress(OSError):
+            os.unlink(kept.path)
 
 
 class VersionReader:
@@ -246,12 +280,14 @@ class ResponseCache:
         engine: Callable[[], Engine],
         *,
         budget: int,
+        disk_budget: int = 0,
         languages: Iterable[str],
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.wsgi_app = wsgi_app
         self._versions = VersionReader(engine)
-        self.kept = KeptResponses(budget)
+        self._directory: tuple[int, str] | None = None
+        self.kept = KeptResponses(budget, disk_budget)
         self.languages = tuple(languages)
         self.clock = clock
 
@@ -307,8 +343,18 @@ class ResponseCache:
         if candidates and kept.matches(candidates):
             start_response("304 NOT MODIFIED", kept.not_modified_headers)
             return []
+        if environ["REQUEST_METHOD"] == "HEAD":
+            start_response(kept.status, kept.sent_headers)
+            return []
+        if kept.body is not None:
+            start_response(kept.status, kept.sent_headers)
+            return [kept.body]
+        try:
+            file = open(kept.path, "rb")  # noqa: SIM115 (the server closes it when sent)
+        except OSError:  # dropped by another thread since: the app answers
+            return self.wsgi_app(environ, start_response)
         start_response(kept.status, kept.sent_headers)
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [kept.body]
+        return environ.get("wsgi.file_wrapper", FileWrapper)(file, 1 << 16)
 
     def _keep(
         self,
@@ -328,7 +374,7 @@ class ResponseCache:
         headers = sent.get("headers", ())
         lifetime = self._lifetime(sent.get("status", ""), headers, now)
         length = next((value for name, value in headers if name.lower() == "content-length"), "")
-        if lifetime is None or not length.isdigit() or int(length) > self.kept.largest:
+        if lifetime is None or not length.isdigit() or not self.kept.accepts(int(length)):
             return answer  # streamed, or too large to keep: sent as it comes
         try:
             body = b"".join(answer)
@@ -339,8 +385,24 @@ class ResponseCache:
         headers = [
             (name, value) for name, value in sent["headers"] if name.lower() not in _NOT_REPLAYED
         ]
-        self.kept.put(key, KeptResponse.of(*state, lifetime, sent["status"], headers, body))
+        path = self._spill(body) if len(body) > self.kept.in_memory else None
+        kept = KeptResponse.of(
+            *state, lifetime, sent["status"], headers, None if path else body, path
+        )
+        self.kept.put(key, kept)
         return [body]
+
+    def _spill(self, body: bytes) -> str | None:
+        """Write a large answer to a file of this worker's: the page cache holds it, not the
+        worker's memory, and it is sent with sendfile."""
+        if self._directory is None or self._directory[0] != os.getpid():
+            directory = tempfile.mkdtemp(prefix="planner-answers-")
+            weakref.finalize(self, shutil.rmtree, directory, True)
+            self._directory = (os.getpid(), directory)
+        descriptor, path = tempfile.mkstemp(dir=self._directory[1])
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(body)
+        return path
 
     def _lifetime(self, status: str, headers: Iterable[tuple[str, str]], now: float):
         """Until when the answer may be replayed, or None when it may not be kept at all."""
@@ -381,6 +443,12 @@ def init_response_cache(app, wsgi_app: Callable) -> Callable:
                 engines["engine"] = db.engine
         return engines["engine"]
 
-    cache = ResponseCache(wsgi_app, engine, budget=budget, languages=app.config["LANGUAGES"])
+    cache = ResponseCache(
+        wsgi_app,
+        engine,
+        budget=budget,
+        disk_budget=int(app.config.get("RESPONSE_CACHE_DISK_BYTES") or 0),
+        languages=app.config["LANGUAGES"],
+    )
     app.extensions["response_cache"] = cache
     return cache

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from planner.dataversion import renew_epoch
@@ -158,7 +160,7 @@ def test_a_forced_reload_is_answered_by_the_app(client, event, count_queries):
 
 
 def _answer(size: int, version: int = 1) -> KeptResponse:
-    return KeptResponse(version, "epoch", 2e9, "200 OK", (), None, b"x" * size)
+    return KeptResponse(version, "epoch", 2e9, "200 OK", (), None, size, b"x" * size)
 
 
 def test_the_memory_it_holds_is_bounded_least_recently_used_first():
@@ -189,3 +191,22 @@ def test_a_request_that_read_an_older_version_leaves_the_newer_answers_alone():
     assert kept.get(("page",), 2, "epoch", 0) is not None
     assert kept.get(("page",), 1, "restored", 0) is None  # a restore: a new timeline
     assert kept.get(("page",), 2, "epoch", 0) is None
+
+
+def test_a_large_answer_is_kept_in_a_file_and_removed_with_its_version(app, client, event):
+    cache = app.extensions["response_cache"]
+    # Answers over 1 KB go to files (a feed of thousands of events, in production).
+    cache.kept = KeptResponses(budget=32 * 1024, disk_budget=1024 * 1024)
+    first = client.get("/calendar.ics")
+    (kept,) = cache.kept._entries.values()
+    assert kept.body is None and os.path.exists(kept.path)
+    assert cache.kept.used < 1024 and cache.kept.disk_used == len(first.data)
+    # Sent from the file (buffered: the test client closes it, as a server does).
+    again = client.get("/calendar.ics", buffered=True)
+    assert again.data == first.data
+    assert int(again.headers["Content-Length"]) == len(first.data)
+    assert client.head("/calendar.ics").headers["Content-Length"] == str(len(first.data))
+    edit_event(event, None, title={"en": "Candle vigil at the monument"})
+    db.session.commit()
+    assert "Candle vigil at the monument" in client.get("/calendar.ics").get_data(as_text=True)
+    assert not os.path.exists(kept.path)  # the superseded answer's file is gone
