@@ -198,44 +198,39 @@ class VersionReader:
     The pool would ping the server before every checkout (`pool_pre_ping`) and open a
     transaction: three round trips where one does. The connection is in autocommit, so every
     read sees the latest committed version; one that fails is closed and opened again on the
-    next request.
+    next request. It is closed when its thread ends (a server that starts a thread per request)
+    or when the reader goes (a test's app).
     """
 
     def __init__(self, engine: Callable[[], Engine]) -> None:
         self._engine = engine
         self._local = threading.local()
         self._sql: str | None = None
-        self._opened: list[Any] = []
-        # Closed with the app (a test's, say), not left for the driver to warn about.
-        weakref.finalize(self, _close_all, self._opened)
 
     def read(self) -> tuple[int, str]:
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = self._connect()
+        own = getattr(self._local, "own", None)
+        if own is None:
+            own = self._local.own = _OwnConnection(self._connect())
         try:
-            cursor = connection.cursor()
+            cursor = own.connection.cursor()
             try:
                 cursor.execute(self._sql)
                 row = cursor.fetchone()
             finally:
                 cursor.close()
         except Exception:
-            self._local.connection = None
-            self._opened.remove(connection)
-            with contextlib.suppress(Exception):
-                connection.close()
+            self._local.own = None
+            own.close()
             raise
         return (int(row[0]), str(row[1])) if row is not None else (0, "none")
 
     def _connect(self):
         engine = self._engine()
         if self._sql is None:
-            self._sql = str(
-                VERSION_QUERY.compile(
-                    dialect=engine.dialect, compile_kwargs={"literal_binds": True}
-                )
+            compiled = VERSION_QUERY.compile(
+                dialect=engine.dialect, compile_kwargs={"literal_binds": True}
             )
+            self._sql = str(compiled)
         pooled = engine.raw_connection()
         connection = pooled.driver_connection
         pooled.detach()  # its own from now on: never returned to (or counted by) the pool
@@ -243,16 +238,20 @@ class VersionReader:
             connection.isolation_level = None
         else:
             connection.autocommit = True
-        self._local.connection = connection
-        self._opened.append(connection)
         return connection
 
 
-def _close_all(connections: list[Any]) -> None:
-    for connection in connections:
-        with contextlib.suppress(Exception):
-            connection.close()
-    connections.clear()
+class _OwnConnection:
+    """A thread's connection, closed as soon as nothing holds it any more."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.close = weakref.finalize(self, _close_quietly, connection)
+
+
+def _close_quietly(connection: Any) -> None:
+    with contextlib.suppress(Exception):
+        connection.close()
 
 
 def _asks_for_a_fresh_answer(environ: dict[str, Any]) -> bool:

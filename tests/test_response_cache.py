@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import threading
 
 import pytest
 
@@ -210,3 +212,21 @@ def test_a_large_answer_is_kept_in_a_file_and_removed_with_its_version(app, clie
     db.session.commit()
     assert "Candle vigil at the monument" in client.get("/calendar.ics").get_data(as_text=True)
     assert not os.path.exists(kept.path)  # the superseded answer's file is gone
+
+
+def test_a_threads_connection_is_closed_when_the_thread_ends(app, monkeypatch):
+    """A server that starts a thread per request (Flask's own) must not leave a database
+    connection behind for each one."""
+    reader = app.extensions["response_cache"]._versions
+    opened = []
+    connect = reader._connect
+    monkeypatch.setattr(reader, "_connect", lambda: opened.append(connect()) or opened[-1])
+    threads = [threading.Thread(target=reader.read) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+        thread.join()
+    gc.collect()
+    assert len(opened) == 3
+    for connection in opened:
+        with pytest.raises(Exception, match="closed"):
+            connection.cursor()
