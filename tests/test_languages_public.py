@@ -237,14 +237,14 @@ def test_a_rule_by_weekday_is_told_apart_too(app):
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "Monday, 14 June 2027"),
-        ("lv", "pirmdien, 2027. gada 14. jūnijā"),
-        ("et", "esmaspäeval, 14. juunil 2027"),
-        ("lt", "2027 m. birželio 14 d., pirmadienį"),
+        ("en", "Monday, 14 June 2088"),
+        ("lv", "pirmdien, 2088. gada 14. jūnijā"),
+        ("et", "esmaspäeval, 14. juunil 2088"),
+        ("lt", "2088 m. birželio 14 d., pirmadienį"),
     ],
 )
 def test_dates_inside_sentences_take_the_form_the_sentence_needs(lang, expected):
-    assert date_in_sentence(date(2027, 6, 14), lang) == expected
+    assert date_in_sentence(date(2088, 6, 14), lang) == expected
 
 
 @pytest.mark.parametrize(

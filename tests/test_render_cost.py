@@ -22,12 +22,12 @@ def test_the_language_and_its_messages_follow_force_locale(app):
         with force_locale("et"):
             assert current_language() == "et"
             assert render_template_string(TEMPLATE).startswith("Ära jäetud ")
-            assert long_date(date(2027, 6, 14)) == "esmaspäev, 14. juuni 2027"
+            assert long_date(date(2088, 6, 14)) == "esmaspäev, 14. juuni 2088"
         assert current_language() == "lv"
         assert render_template_string(TEMPLATE).startswith("Atcelts ")
     with app.test_request_context("/?lang=en"):
         assert render_template_string(TEMPLATE) == "Cancelled 2 events"
-        assert long_date(date(2027, 6, 14)) == "Monday, 14 June 2027"
+        assert long_date(date(2088, 6, 14)) == "Monday, 14 June 2088"
     assert current_language() == "en"
 
 
