@@ -33,7 +33,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -210,21 +210,16 @@ class VersionReader:
     def read(self) -> tuple[int, str]:
         own = getattr(self._local, "own", None)
         if own is None:
-            own = self._local.own = _OwnConnection(self._connect())
+            own = self._local.own = _OwnConnection(*self._connect())
         try:
-            cursor = own.connection.cursor()
-            try:
-                cursor.execute(self._sql)
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
+            row = own.fetch()
         except Exception:
             self._local.own = None
             own.close()
             raise
         return (int(row[0]), str(row[1])) if row is not None else (0, "none")
 
-    def _connect(self):
+    def _connect(self) -> tuple[Any, Callable[[], Any]]:
         engine = self._engine()
         if self._sql is None:
             compiled = VERSION_QUERY.compile(
@@ -238,14 +233,52 @@ class VersionReader:
             connection.isolation_level = None
         else:
             connection.autocommit = True
-        return connection
+        if engine.dialect.driver == "psycopg":
+            return connection, _prepared_reader(connection, self._sql)
+        return connection, partial(_fetch_one, connection, self._sql)
+
+
+def _fetch_one(connection: Any, sql: str) -> Any:
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchone()
+    finally:
+        cursor.close()
+
+
+def _prepared_reader(connection: Any, sql: str) -> Callable[[], Any]:
+    """The version read as a statement prepared on the server and run through libpq itself:
+    no parsing or planning per request, and a quarter of a cursor's time in Python (it is the
+    whole cost of a replayed answer or a 304)."""
+    from psycopg import pq
+
+    libpq = connection.pgconn
+    _checked(libpq, libpq.prepare(b"data_version", sql.encode()), pq.ExecStatus.COMMAND_OK)
+
+    def fetch() -> Any:
+        result = _checked(
+            libpq, libpq.exec_prepared(b"data_version", None), pq.ExecStatus.TUPLES_OK
+        )
+        if result.ntuples == 0:
+            return None
+        return (result.get_value(0, 0).decode(), result.get_value(0, 1).decode())
+
+    return fetch
+
+
+def _checked(libpq: Any, result: Any, expected: Any) -> Any:
+    if result.status != expected:
+        message = (result.error_message or libpq.error_message or b"").decode(errors="replace")
+        raise ConnectionError(f"reading the data version failed: {message.strip()}")
+    return result
 
 
 class _OwnConnection:
     """A thread's connection, closed as soon as nothing holds it any more."""
 
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
+    def __init__(self, connection: Any, fetch: Callable[[], Any]) -> None:
+        self.fetch = fetch
         self.close = weakref.finalize(self, _close_quietly, connection)
 
 

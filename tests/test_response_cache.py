@@ -227,6 +227,27 @@ def test_a_threads_connection_is_closed_when_the_thread_ends(app, monkeypatch):
         thread.join()
     gc.collect()
     assert len(opened) == 3
-    for connection in opened:
+    for connection, _ in opened:
         with pytest.raises(Exception, match="closed"):
             connection.cursor()
+
+
+def test_a_reader_whose_connection_was_dropped_reconnects(app):
+    """The server ends the reader's session (a restart, a failover): that request goes to the
+    app, and the next one reads the version on a new connection, prepared statement and all."""
+    from tests.conftest import on_postgres
+
+    if not on_postgres():
+        pytest.skip("PostgreSQL run only")
+    reader = app.extensions["response_cache"]._versions
+    _, epoch = reader.read()
+    with db.engine.connect() as admin:
+        admin.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    with pytest.raises(Exception):  # noqa: B017 (whatever the driver raises)
+        reader.read()
+    renew_epoch(db.session)
+    db.session.commit()
+    assert reader.read()[1] != epoch
