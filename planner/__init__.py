@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     from planner.accounts.login import init_login
     from planner.events.labels import register_label_helpers
     from planner.extensions import babel, cache, csrf, db, limiter, migrate, select_locale
+    from planner.feeds import written  # noqa: F401  (a write renders its events' fragments)
     from planner.formatting import register_template_helpers
     from planner.markdown import register_markdown_filter
     from planner.public.links import register_link_helpers

@@ -40,8 +40,12 @@ def database_engine_options(config: dict[str, Any]) -> dict[str, Any]:
         "keepalives_interval": 5,
         "keepalives_count": 3,
     }
+    # No JIT: it compiles for tens of milliseconds before the feed queries, which run for a
+    # few hundred (and are never the better for it); every other query is far below its cost.
+    options = ["-c jit=off"]
     if statement_ms > 0:
-        connect_args["options"] = f"-c statement_timeout={statement_ms}"
+        options.append(f"-c statement_timeout={statement_ms}")
+    connect_args["options"] = " ".join(options)
     return {
         "pool_pre_ping": True,
         # Waiting for a free pooled connection is bounded like connecting is.

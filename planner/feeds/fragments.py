@@ -11,13 +11,28 @@ streamed in feed order by one more query, never all held at once.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 
 from flask_babel import force_locale
 from icalendar import Timezone
-from sqlalchemy import ForeignKey, LargeBinary, Select, String, and_, func, select, type_coerce
+from sqlalchemy import (
+    ForeignKey,
+    LargeBinary,
+    Select,
+    String,
+    and_,
+    cast,
+    event,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 from planner.commemorations.models import Commemoration
 from planner.events.models import Event, EventOrganisation
@@ -30,6 +45,8 @@ from planner.venues.models import Venue
 
 # Rebuilt in batches of this many events: bounded memory however large the feed.
 BATCH = 500
+# Fragments are read back this many at a time (a round trip each): about 1.5 MB.
+STREAM_BATCH = 2000
 
 
 class FeedFragment(db.Model):
@@ -58,23 +75,57 @@ def _organisations_changed():
     )
 
 
-def _as_stored(column):
-    """A moment as the driver gives it, unconverted: only compared, so read it cheaply (a
-    feed of 10,000 events would otherwise convert 30,000 of them)."""
-    return type_coerce(column, String)
+def _as_text(column):
+    """A moment as the database writes it, unconverted: only compared, so never read as a
+    datetime (a feed of 50,000 events would otherwise convert 150,000 of them)."""
+    return func.coalesce(cast(column, String), "-")
 
 
-def _digest(context: hashlib._Hash, row) -> str:
-    """A digest of `context` (the rendering context, hashed once per feed) and the event's
-    version and the moments its venue, commemoration and organisations last changed."""
-    moments = (row.venue_changed, row.commemoration_changed, row.organisations_changed)
-    digest = context.copy()
-    digest.update(
-        "|".join(
-            [str(row.id), str(row.version), *("-" if m is None else str(m) for m in moments)]
-        ).encode()
-    )
-    return digest.hexdigest()
+class sha256_hex(FunctionElement):
+    """The SHA-256 of a text, in hexadecimal, computed by the database."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(sha256_hex, "postgresql")
+def _sha256_on_postgresql(element, compiler, **kw) -> str:
+    return f"encode(sha256(convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')), 'hex')"
+
+
+@compiles(sha256_hex)
+def _sha256_elsewhere(element, compiler, **kw) -> str:
+    return f"sha256_hex({compiler.process(element.clauses, **kw)})"
+
+
+@event.listens_for(Engine, "connect")
+def _add_sha256_to_sqlite(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function(
+            "sha256_hex",
+            1,
+            lambda text: None if text is None else hashlib.sha256(text.encode()).hexdigest(),
+            deterministic=True,
+        )
+
+
+def _dependencies(context: str):
+    """The digest of what an event's fragment depends on, as SQL: the rendering context and
+    the event's version and the moments its venue, commemoration and organisations last
+    changed. Computed and compared by the database, so a feed reads back only the events
+    whose fragment is stale, not a row for each of its events."""
+    parts = [
+        literal(context, String),
+        cast(Event.id, String),
+        cast(Event.version, String),
+        _as_text(Venue.updated_at),
+        _as_text(Commemoration.updated_at),
+        _as_text(_organisations_changed()),
+    ]
+    text = parts[0]
+    for part in parts[1:]:
+        text = text + literal("|", String) + part
+    return sha256_hex(text)
 
 
 def stale(selection: Select, lang: str, context: str) -> dict[int, str]:
@@ -82,30 +133,32 @@ def stale(selection: Select, lang: str, context: str) -> dict[int, str]:
     of what a new one depends on.
 
     `selection` is a select of events (its conditions are kept, its columns and order
-    replaced): one query, no ORM objects, no fragment bodies, only what the digest needs,
-    unconverted; nothing kept of the events whose fragment is current.
+    replaced). The database compares the digests: one query, which returns no row for the
+    events whose fragment is current, and a second only when some are stale (asking for the
+    digest in the same query would make the database compute it twice for every event).
     """
     query = (
-        selection.with_only_columns(
-            Event.id,
-            Event.version,
-            _as_stored(Venue.updated_at).label("venue_changed"),
-            _as_stored(Commemoration.updated_at).label("commemoration_changed"),
-            _as_stored(_organisations_changed()).label("organisations_changed"),
-            FeedFragment.dependencies,
-        )
-        .join(Venue, Venue.id == Event.venue_id)
+        selection.join(Venue, Venue.id == Event.venue_id)
         .outerjoin(Commemoration, Commemoration.id == Event.commemoration_id)
         .outerjoin(FeedFragment, _fragment_of(lang))
+        .where(FeedFragment.dependencies.is_distinct_from(_dependencies(context)))
         .order_by(None)
     )
-    found = {}
-    hashed_context = hashlib.sha256(f"{context}|".encode())
-    for row in db.session.execute(query.execution_options(yield_per=BATCH)):
-        digest = _digest(hashed_context, row)
-        if row.dependencies != digest:
-            found[row.id] = digest
-    return found
+    found = db.session.execute(query.with_only_columns(Event.id)).scalars().all()
+    if not found:
+        return {}
+    digests = (
+        selection.with_only_columns(Event.id, _dependencies(context))
+        .join(Venue, Venue.id == Event.venue_id)
+        .outerjoin(Commemoration, Commemoration.id == Event.commemoration_id)
+        .order_by(None)
+    )
+    wanted = {}
+    for start in range(0, len(found), STREAM_BATCH):
+        chunk = found[start : start + STREAM_BATCH]
+        rows = db.session.execute(digests.where(Event.id.in_(chunk)))
+        wanted.update({event_id: digest for event_id, digest in rows})
+    return wanted
 
 
 def _fragment_of(lang: str):
@@ -178,7 +231,7 @@ def bodies(selection: Select, lang: str, render) -> Iterator[bytes]:
         .order_by(None)
         .order_by(*feed_order())
     )
-    for event_id, body in db.session.execute(query.execution_options(yield_per=BATCH)):
+    for event_id, body in db.session.execute(query.execution_options(yield_per=STREAM_BATCH)):
         if body is None:  # stored as stale ("-"), so that the next build renders it again
             body = _render_and_store({event_id: "-"}, lang, render).get(event_id)
         if body is not None:  # else the event itself is gone
