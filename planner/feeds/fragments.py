@@ -1,40 +1,27 @@
 """Per-event fragments: each public event's VEVENT, serialised and folded, per language.
 
-A fragment is stored in the database (shared by every worker and host) under a key made of
-what it depends on: the event's own version and the last changes of its venue, its
-commemoration and its organisations, plus the rendering context (base URL, catalogues, cache
-epoch). A feed reads the keys of its events in one query; only the fragments whose key no longer
-matches are rebuilt from ORM objects, so one edit rebuilds one event's. The bodies are then
-streamed in feed order by one more query, never all held at once.
+A fragment is stored in the database (shared by every worker and host) beside what it was
+rendered from: the event's own version and the last changes of its venue, its commemoration
+and its organisations, and the rendering context (base URL, catalogues, format, cache epoch).
+A feed asks the database, in one query, for the events whose fragment is missing or differs in
+any of these; only those are rendered from ORM objects (a write renders its own events'
+already: planner.feeds.written). The bodies are then streamed in feed order by one more query,
+never all held at once.
 """
 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 
 from flask_babel import force_locale
 from icalendar import Timezone
-from sqlalchemy import (
-    ForeignKey,
-    LargeBinary,
-    Select,
-    String,
-    and_,
-    cast,
-    event,
-    func,
-    literal,
-    select,
-)
-from sqlalchemy.engine import Engine
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ForeignKey, LargeBinary, Select, String, and_, func, not_, select
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.sql.functions import FunctionElement
 
 from planner.commemorations.models import Commemoration
+from planner.db import UTCDateTime
 from planner.events.models import Event, EventOrganisation
 from planner.events.queries import with_details
 from planner.extensions import db
@@ -60,9 +47,26 @@ class FeedFragment(db.Model):
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
     )
     lang: Mapped[str] = mapped_column(String(8), primary_key=True)
-    # A digest of everything the bytes depend on; a mismatch means the fragment is stale.
-    dependencies: Mapped[str] = mapped_column(String(64))
+    # What the bytes were rendered from: the rendering context (a digest of the base URL,
+    # catalogues, format and cache epoch), the event's version and the last changes of its
+    # venue, commemoration and organisations. A fragment that differs in any is stale.
+    context: Mapped[str] = mapped_column(String(64))
+    event_version: Mapped[int]
+    venue_changed: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    commemoration_changed: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    organisations_changed: Mapped[datetime | None] = mapped_column(UTCDateTime)
     body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# What a fragment whose dependencies are unknown holds: stale for every feed.
+UNKNOWN = {
+    "context": "-",
+    "event_version": -1,
+    "venue_changed": None,
+    "commemoration_changed": None,
+    "organisations_changed": None,
+}
+DEPENDENCIES = tuple(UNKNOWN)
 
 
 def _organisations_changed():
@@ -75,90 +79,53 @@ def _organisations_changed():
     )
 
 
-def _as_text(column):
-    """A moment as the database writes it, unconverted: only compared, so never read as a
-    datetime (a feed of 50,000 events would otherwise convert 150,000 of them)."""
-    return func.coalesce(cast(column, String), "-")
+def context_key(context: str) -> str:
+    return hashlib.sha256(context.encode()).hexdigest()
 
 
-class sha256_hex(FunctionElement):
-    """The SHA-256 of a text, in hexadecimal, computed by the database."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(sha256_hex, "postgresql")
-def _sha256_on_postgresql(element, compiler, **kw) -> str:
-    return f"encode(sha256(convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')), 'hex')"
-
-
-@compiles(sha256_hex)
-def _sha256_elsewhere(element, compiler, **kw) -> str:
-    return f"sha256_hex({compiler.process(element.clauses, **kw)})"
-
-
-@event.listens_for(Engine, "connect")
-def _add_sha256_to_sqlite(dbapi_connection, _record) -> None:
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.create_function(
-            "sha256_hex",
-            1,
-            lambda text: None if text is None else hashlib.sha256(text.encode()).hexdigest(),
-            deterministic=True,
-        )
-
-
-def _dependencies(context: str):
-    """The digest of what an event's fragment depends on, as SQL: the rendering context and
-    the event's version and the moments its venue, commemoration and organisations last
-    changed. Computed and compared by the database, so a feed reads back only the events
-    whose fragment is stale, not a row for each of its events."""
-    parts = [
-        literal(context, String),
-        cast(Event.id, String),
-        cast(Event.version, String),
-        _as_text(Venue.updated_at),
-        _as_text(Commemoration.updated_at),
-        _as_text(_organisations_changed()),
-    ]
-    text = parts[0]
-    for part in parts[1:]:
-        text = text + literal("|", String) + part
-    return sha256_hex(text)
-
-
-def stale(selection: Select, lang: str, context: str) -> dict[int, str]:
-    """The selected events whose stored fragment is missing or stale, each with the digest
-    of what a new one depends on.
+def stale(selection: Select, lang: str, context: str) -> dict[int, dict]:
+    """The selected events whose stored fragment is missing or stale, each with what a new
+    one depends on (the columns of `DEPENDENCIES`).
 
     `selection` is a select of events (its conditions are kept, its columns and order
-    replaced). The database compares the digests: one query, which returns no row for the
-    events whose fragment is current, and a second only when some are stale (asking for the
-    digest in the same query would make the database compute it twice for every event).
+    replaced). The database compares each fragment's dependencies with the event's, column
+    by column: one query, which returns no row for the events whose fragment is current.
     """
-    query = (
-        selection.join(Venue, Venue.id == Event.venue_id)
-        .outerjoin(Commemoration, Commemoration.id == Event.commemoration_id)
-        .outerjoin(FeedFragment, _fragment_of(lang))
-        .where(FeedFragment.dependencies.is_distinct_from(_dependencies(context)))
-        .order_by(None)
+    organisations_changed = _organisations_changed()
+    key = context_key(context)
+    current = and_(
+        FeedFragment.context.is_not_distinct_from(key),
+        FeedFragment.event_version.is_not_distinct_from(Event.version),
+        FeedFragment.venue_changed.is_not_distinct_from(Venue.updated_at),
+        FeedFragment.commemoration_changed.is_not_distinct_from(Commemoration.updated_at),
+        FeedFragment.organisations_changed.is_not_distinct_from(organisations_changed),
     )
-    found = db.session.execute(query.with_only_columns(Event.id)).scalars().all()
-    if not found:
-        return {}
-    digests = (
-        selection.with_only_columns(Event.id, _dependencies(context))
+    query = (
+        selection.with_only_columns(
+            Event.id,
+            Event.version,
+            Venue.updated_at,
+            Commemoration.updated_at,
+            organisations_changed,
+        )
         .join(Venue, Venue.id == Event.venue_id)
         .outerjoin(Commemoration, Commemoration.id == Event.commemoration_id)
+        .outerjoin(FeedFragment, _fragment_of(lang))
+        .where(not_(current))
         .order_by(None)
     )
-    wanted = {}
-    for start in range(0, len(found), STREAM_BATCH):
-        chunk = found[start : start + STREAM_BATCH]
-        rows = db.session.execute(digests.where(Event.id.in_(chunk)))
-        wanted.update({event_id: digest for event_id, digest in rows})
-    return wanted
+    found = {}
+    for event_id, version, venue, commemoration, organisations in db.session.execute(
+        query.execution_options(yield_per=BATCH)
+    ):
+        found[event_id] = {
+            "context": key,
+            "event_version": version,
+            "venue_changed": venue,
+            "commemoration_changed": commemoration,
+            "organisations_changed": organisations,
+        }
+    return found
 
 
 def _fragment_of(lang: str):
@@ -206,8 +173,9 @@ def timezones(selection: Select) -> list[Timezone]:
     )
 
 
-def complete(missing: dict[int, str], lang: str, render) -> None:
-    """Render and store the fragments of `missing` (event id: digest), a batch at a time.
+def complete(missing: dict[int, dict], lang: str, render) -> None:
+    """Render and store the fragments of `missing` (event id: dependencies), a batch at a
+    time.
 
     `render(event, lang)` gives a VEVENT's bytes; it is called in the feed's locale. The
     fragments are not kept: `bodies` reads them back in feed order.
@@ -232,19 +200,19 @@ def bodies(selection: Select, lang: str, render) -> Iterator[bytes]:
         .order_by(*feed_order())
     )
     for event_id, body in db.session.execute(query.execution_options(yield_per=STREAM_BATCH)):
-        if body is None:  # stored as stale ("-"), so that the next build renders it again
-            body = _render_and_store({event_id: "-"}, lang, render).get(event_id)
+        if body is None:  # stored as stale, so that the next build renders it again
+            body = _render_and_store({event_id: UNKNOWN}, lang, render).get(event_id)
         if body is not None:  # else the event itself is gone
             yield body
 
 
 def _render_and_store(
-    digests: dict[int, str], lang: str, render, shared: set | None = None
+    dependencies: dict[int, dict], lang: str, render, shared: set | None = None
 ) -> dict[int, bytes]:
-    """Render the events of `digests` (id: dependencies) and store their fragments; the
+    """Render the events of `dependencies` (id: dependencies) and store their fragments; the
     venues, organisations and commemorations they show are added to `shared`."""
     built: dict[int, bytes] = {}
-    events = db.session.execute(with_details(select(Event)).where(Event.id.in_(list(digests))))
+    events = db.session.execute(with_details(select(Event)).where(Event.id.in_(list(dependencies))))
     rows = []
     with force_locale(lang):
         for event in events.scalars():
@@ -255,14 +223,9 @@ def _render_and_store(
                 shared.add(event.commemoration)
                 shared.update(link.organisation for link in event.hosts)
             rows.append(
-                {
-                    "event_id": event.id,
-                    "lang": lang,
-                    "dependencies": digests[event.id],
-                    "body": body,
-                }
+                {"event_id": event.id, "lang": lang, **dependencies[event.id], "body": body}
             )
     # In one order everywhere, so that two workers storing the same rows never deadlock.
     rows.sort(key=lambda row: row["event_id"])
-    upsert(FeedFragment, rows, ("event_id", "lang"), ("dependencies", "body"))
+    upsert(FeedFragment, rows, ("event_id", "lang"), (*DEPENDENCIES, "body"))
     return built
