@@ -151,3 +151,21 @@ def test_assembled_feeds_equal_full_rebuilds_after_a_series_of_edits(
     restore(catalogue["more-1"], None)
     db.session.commit()
     assert_assembled_equals_scratch(client, monkeypatch)
+
+
+def test_hosts_with_the_catalogues_in_other_directories_share_fragments(app, tmp_path):
+    """The rendering context names the catalogues by their contents, not where they are
+    installed: otherwise two hosts would each find the other's fragments stale."""
+    import shutil
+
+    from planner.feeds.cache import _fingerprint
+
+    installed = app.config["BABEL_TRANSLATION_DIRECTORIES"]
+    copies = [tmp_path / name / "translations" for name in ("one", "elsewhere", "changed")]
+    for copy in copies:
+        shutil.copytree(installed, copy)
+    catalogue = next(copies[2].glob("lv/LC_MESSAGES/*.mo"))
+    catalogue.write_bytes(catalogue.read_bytes() + b"\0")
+    one, elsewhere, changed = (_fingerprint(str(copy)) for copy in copies)
+    assert one == elsewhere
+    assert changed != one

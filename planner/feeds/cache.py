@@ -62,7 +62,9 @@ def catalogues_fingerprint() -> str:
 def _fingerprint(directory: str) -> str:
     """A digest of the compiled catalogues: translated labels are part of every fragment."""
     digest = hashlib.sha256()
-    for path in sorted(Path(directory).glob("*/LC_MESSAGES/*.mo")):
-        digest.update(path.as_posix().encode())
+    root = Path(directory)
+    for path in sorted(root.glob("*/LC_MESSAGES/*.mo")):
+        # Relative: hosts with the same catalogues in other directories share fragments.
+        digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
