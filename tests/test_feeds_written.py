@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from planner.admin.operations import save
 from planner.events.models import EventStatus
-from planner.events.operations import edit_event
+from planner.events.operations import edit_event, publish
 from planner.extensions import db
 from planner.feeds import ical
 from planner.feeds.fragments import FeedFragment
@@ -127,3 +127,22 @@ def test_a_write_within_a_request_stores_fragments_the_feed_reuses(app, client, 
     renders.clear()
     assert b"URL:http://localhost/events/written-in-a-request" in client.get("/calendar.ics").data
     assert renders == []
+
+
+def test_a_write_looks_for_stale_fragments_once_per_language(app, count_queries, renders):
+    """Operations release several SAVEPOINTs per event (each one a "commit" to SQLAlchemy):
+    only the transaction's own commit renders, once for everything it wrote."""
+    draft = make_event(status=EventStatus.DRAFT, slug="vigil-at-the-monument")
+    other = make_event(slug="candles-at-the-station")
+    renders.clear()
+    with count_queries() as statements:
+        publish(draft, None, clash_acknowledged=True)
+        edit_event(other, None, title={"en": "Candles at the station, later"})
+        db.session.commit()
+    looked_up = [s for s in statements if "feed_fragments" in s and s.lstrip().startswith("SELECT")]
+    assert len(looked_up) == len(LANGUAGES)
+    assert sorted(renders) == sorted(
+        (slug, lang)
+        for slug in ("vigil-at-the-monument", "candles-at-the-station")
+        for lang in LANGUAGES
+    )

@@ -50,11 +50,16 @@ def _note_written_events(session: Session, _flush_context) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_written_events(session: Session) -> None:
-    session.info.pop(WRITTEN, None)
+    if not session.in_nested_transaction():  # a SAVEPOINT undone leaves the rest to commit
+        session.info.pop(WRITTEN, None)
 
 
 @event.listens_for(Session, "before_commit")
 def _render_written_events(session: Session) -> None:
+    # Also called as each SAVEPOINT is released (operations use several per event): only the
+    # transaction's own commit renders, once for all the events it wrote.
+    if session.in_nested_transaction():
+        return
     if session.info.get(RENDERING) or not has_app_context() or not _is_the_apps(session):
         return
     session.flush()  # the commit's own flush comes after this hook: its events count too
