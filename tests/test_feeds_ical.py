@@ -110,6 +110,47 @@ def test_vtimezone_onsets_follow_rfc_5545(client, riga_dst_events):
     ) in text
 
 
+@pytest.mark.parametrize(
+    ("zone_name", "first_year", "last_year"),
+    [
+        ("Europe/Riga", 1988, 1992),  # the Baltic zones left Moscow time in 1989-1991
+        ("Europe/Vilnius", 1988, 1999),
+        ("Asia/Gaza", 2010, 2026),  # daylight time paused for Ramadan: changes days apart
+        ("America/Noronha", 1999, 2002),
+    ],
+)
+def test_a_vtimezone_gives_every_hour_the_offset_of_the_tz_database(
+    zone_name, first_year, last_year
+):
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Calendar
+
+    from planner.feeds.timezones import vtimezone_ical
+
+    zone = ZoneInfo(zone_name)
+    calendar = Calendar.from_ical(
+        b"BEGIN:VCALENDAR\r\n"
+        + vtimezone_ical(zone_name, first_year, last_year)
+        + b"END:VCALENDAR\r\n"
+    )
+    onsets = sorted(
+        (
+            observance.DTSTART - observance["TZOFFSETFROM"].td,
+            observance["TZOFFSETTO"].td,
+        )
+        for observance in calendar.walk()
+        if observance.name in ("STANDARD", "DAYLIGHT")
+    )
+    instant = datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
+    while instant < end:
+        wall = instant.replace(tzinfo=None)
+        written = [offset for onset, offset in onsets if onset <= wall][-1]
+        assert written == instant.astimezone(zone).utcoffset(), (zone_name, instant)
+        instant += timedelta(hours=1)
+
+
 def test_every_tzid_has_its_vtimezone_in_tzid_order(client, app):
     for slug, country, zone, when in (
         ("vilnius", "LT", "Europe/Vilnius", datetime(2091, 3, 25, 10, tzinfo=UTC)),

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from flask_babel import force_locale
-from icalendar import Timezone
 from sqlalchemy import ForeignKey, LargeBinary, Select, String, and_, func, not_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -141,9 +140,10 @@ def feed_order() -> tuple:
     return (Event.starts_at, uid)
 
 
-def timezones(selection: Select) -> list[Timezone]:
-    """The VTIMEZONEs of the selected events, from each zone's earliest and latest time (one
-    query); a zone whose earliest or latest time falls in a repeated hour reads all of its."""
+def timezones(selection: Select) -> list[bytes]:
+    """The VTIMEZONEs of the selected events, as bytes, from each zone's earliest and latest
+    time (one query); a zone whose earliest or latest time falls in a repeated hour reads all
+    of its."""
     spans = db.session.execute(
         selection.with_only_columns(
             Event.timezone,

@@ -50,7 +50,7 @@ def assemble(selection: Select, lang: str, calendar: dict[str, Any]) -> bytes:
     feed = io.BytesIO()
     feed.write(head)
     for zone in fragments.timezones(selection):
-        feed.write(zone.to_ical())
+        feed.write(zone)
     for body in fragments.bodies(selection, lang, ical.event_fragment):
         feed.write(body)
     feed.write(ical.FOOTER)
