@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, Index, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
@@ -21,6 +21,25 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def postgresql_only(index: Index) -> Index:
+    """An index that exists on PostgreSQL alone (one SQLite has no use for): made there by
+    `create_all` and the migrations, and not expected on SQLite by their comparison."""
+    index.info["only_on"] = "postgresql"
+    return index.ddl_if(dialect="postgresql")
+
+
+def compared_on(dialect_name: str):
+    """Alembic's `include_object` for a database of `dialect_name`: what the models make only
+    on another database (`postgresql_only`) is not expected there."""
+
+    def include(item, _name, type_, reflected, compare_to) -> bool:
+        declared = compare_to if reflected else item
+        only_on = declared.info.get("only_on") if declared is not None else None
+        return type_ != "index" or only_on in (None, dialect_name)
+
+    return include
 
 
 def now_utc() -> datetime:

@@ -16,14 +16,16 @@ from tests.factories import make_commemoration, make_organisation, make_venue
 EVENTS = 20_000
 
 # Six years of events every 150 minutes, the last few months still to come; every 20th a
-# draft, every 17th cancelled: like a catalogue after some years of use.
+# draft, every 17th cancelled: like a catalogue after some years of use. Each holds some
+# 700 characters of search text, as titles and descriptions in four languages do.
 GENERATE = text(
     """
     INSERT INTO events (slug, uid, title, description, search_text, kind, commemoration_id,
         venue_id, starts_at, ends_at, timezone, local_start_date, local_end_date, status,
         status_note, sequence, version, created_at, updated_at)
     SELECT 'generated-' || n, 'generated-' || n || '@remembrance-planner',
-        '{"en": "Vigil"}', '{}', 'vigil', 'vigil', :commemoration, :venue, moment,
+        '{"en": "Vigil"}', '{}', repeat('vigil at the freedom monument ', 24), 'vigil',
+        :commemoration, :venue, moment,
         moment + interval '90 minutes', 'Europe/Riga', moment::date, moment::date,
         CASE WHEN n % 20 = 0 THEN 'draft' WHEN n % 17 = 0 THEN 'cancelled' ELSE 'scheduled' END,
         '{}', 0, 1, now(), now()
@@ -46,6 +48,9 @@ QUERIES = (
     "/events?country=LV",
     "/events?organisation=helsinki-86",
     "/events?commemoration=june-deportation-1941&from=2091-01-01",
+    # Text no event holds, among the past events (nearly all): found by trigrams.
+    "/events?when=past&q=flowers",
+    "/api/v1/events?when=past&q=flowers",
     "/calendar.ics",
     "/organisations/helsinki-86/events.ics",
     "/venues/freedom-monument-riga/events.ics",

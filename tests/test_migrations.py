@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select
 
 from planner import create_app
 from planner.dataversion import DataVersion
+from planner.db import compared_on
 from planner.extensions import db
 from tests.conftest import database_url, reset_schema
 
@@ -32,7 +33,12 @@ def test_upgrade_builds_exactly_the_models_schema(empty_app):
     upgrade()
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
+            connection,
+            opts={
+                "compare_type": True,
+                "render_as_batch": True,
+                "include_object": compared_on(connection.dialect.name),
+            },
         )
         differences = compare_metadata(context, db.metadata)
     assert differences == []

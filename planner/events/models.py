@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    DDL,
     CheckConstraint,
     Date,
     Enum,
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from planner.commemorations.models import Commemoration
 from planner.countries import validate_timezone
-from planner.db import JSONType, UTCDateTime, ValidationError, now_utc
+from planner.db import JSONType, UTCDateTime, ValidationError, now_utc, postgresql_only
 from planner.extensions import db
 from planner.i18n import clean_texts, country_languages, pick
 from planner.organisations.models import Organisation
@@ -78,6 +79,16 @@ class Event(db.Model):
         # pages skip earlier pages in the second index alone (it holds what they filter on).
         Index("ix_events_ends_at_starts_at", "ends_at", "starts_at"),
         Index("ix_events_starts_at_id", "starts_at", "id", "ends_at", "status"),
+        # The text filter looks for a piece of text anywhere in `search_text`: on PostgreSQL
+        # trigrams (pg_trgm) find the few events holding it instead of reading every event.
+        postgresql_only(
+            Index(
+                "ix_events_search_text_trgm",
+                "search_text",
+                postgresql_using="gin",
+                postgresql_ops={"search_text": "gin_trgm_ops"},
+            )
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -242,6 +253,15 @@ class Event(db.Model):
         if self.commemoration is None:
             return None
         return self.commemoration.anniversary(self.local_start.date())
+
+
+# The trigram index's operator class comes with pg_trgm (a trusted extension: the database's
+# owner may create it); the migration that made the index creates it too.
+event.listen(
+    Event.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
 
 
 @event.listens_for(Event, "before_insert")
