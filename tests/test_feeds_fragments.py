@@ -15,6 +15,7 @@ from planner.extensions import db
 from planner.feeds import ical
 from planner.feeds.fragments import FeedFragment
 from planner.feeds.storage import StoredFeed
+from tests.conftest import on_postgres
 from tests.factories import make_commemoration, make_event, make_organisation, make_venue
 
 LANGUAGES = ("en", "et", "lv", "lt")
@@ -169,3 +170,19 @@ def test_hosts_with_the_catalogues_in_other_directories_share_fragments(app, tmp
     one, elsewhere, changed = (_fingerprint(str(copy)) for copy in copies)
     assert one == elsewhere
     assert changed != one
+
+
+def test_postgresql_compresses_a_stored_feed_with_lz4(client, app):
+    if not on_postgres():
+        pytest.skip("PostgreSQL run only: SQLite does not compress")
+    venue = make_venue()
+    for day in range(60):  # a feed of some 40 KB: stored compressed, out of line
+        make_event(venue=venue, starts_at=datetime.now(UTC) + timedelta(days=day + 1))
+    response = client.get("/calendar.ics")
+    assert response.status_code == 200
+    method = db.session.execute(
+        select(func.pg_column_compression(StoredFeed.body)).where(
+            StoredFeed.length == len(response.data)
+        )
+    ).scalar_one()
+    assert method == "lz4"

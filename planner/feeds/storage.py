@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Integer, LargeBinary, String, delete, select
+from sqlalchemy import DDL, Date, Integer, LargeBinary, String, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +38,22 @@ class StoredFeed(db.Model):
     modified: Mapped[datetime] = mapped_column(UTCDateTime)
     length: Mapped[int] = mapped_column(Integer)
     body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# PostgreSQL compresses a large body as it stores it: with lz4 rather than its default pglz,
+# storing a 17 MB feed takes 0.15 s instead of 0.34 s, for the same size on disk. A server built
+# without lz4 keeps pglz (the migration c91e5a7d3f28 does the same).
+COMPRESS_BODIES_WITH_LZ4 = """
+DO $$ BEGIN
+    ALTER TABLE feed_cache ALTER COLUMN body SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN NULL;
+END $$
+"""
+event.listen(
+    StoredFeed.__table__,
+    "after_create",
+    DDL(COMPRESS_BODIES_WITH_LZ4).execute_if(dialect="postgresql"),
+)
 
 
 @dataclass(frozen=True)
