@@ -9,8 +9,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from werkzeug.exceptions import BadRequest, Conflict, HTTPException, ServiceUnavailable
 
 from planner.extensions import db
 from planner.outage import DATABASE_UNAVAILABLE
@@ -31,6 +31,10 @@ PAGE_TITLES = {
 }
 DEFAULT_DETAILS = {
     403: _l("Your account may not see or change this."),
+    409: _l(
+        "Someone else saved the same thing at the same moment, so nothing of yours was saved. "
+        "Reload the page and try again."
+    ),
     404: _l(
         "There is nothing at this address. The link may be mistyped, or what it named was removed."
     ),
@@ -178,9 +182,37 @@ def database_unavailable(error: Exception):
     return response
 
 
+# The codes of a unique constraint refused: PostgreSQL's SQLSTATE, SQLite's extended code.
+UNIQUE_VIOLATIONS = {"23505", 2067, 1555}
+
+
+def _lost_a_race(error: IntegrityError) -> bool:
+    cause = error.orig
+    return (
+        getattr(cause, "sqlstate", None) in UNIQUE_VIOLATIONS
+        or getattr(cause, "sqlite_errorcode", None) in UNIQUE_VIOLATIONS
+    )
+
+
+def concurrent_write(error: IntegrityError):
+    """A write that lost a race: another request claimed the same unique value (an address,
+    an e-mail, an import's entry) between this one's checks and its commit. Nothing of it was
+    saved; 409 says so. Any other integrity error is a defect: a 500, logged."""
+    if not _lost_a_race(error):
+        raise error
+    error_log.warning(
+        "a concurrent write took a unique value first",
+        exc_info=error,
+        extra={"request_id": request_id()},
+    )
+    rollback_quietly()
+    return _handle_http(Conflict(description=str(DEFAULT_DETAILS[409])))
+
+
 def register_error_handlers(app: Flask) -> None:
     # No catch-all handler: an unexpected exception reaches Flask's handle_exception, which
     # PlannerFlask logs with its traceback, and then answers with the 500 handler below.
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(IntegrityError, concurrent_write)
     for error_class in DATABASE_UNAVAILABLE:
         app.register_error_handler(error_class, database_unavailable)

@@ -601,3 +601,32 @@ def test_every_post_without_a_csrf_token_is_refused(client, login_as, world, sig
     assert db.session.get(User, world["editor"]).role_in(
         db.session.execute(select(Organisation).where(Organisation.slug == "museum")).scalar_one()
     )
+
+
+def test_a_venue_address_taken_at_the_same_moment_is_a_409_and_nothing_is_saved(
+    as_admin, monkeypatch
+):
+    from planner.admin import operations
+
+    checked = operations._check_slug_free
+
+    def another_admin_saves_first(model, slug, current=None):
+        checked(model, slug, current)
+        # Between this request's check and its insert, another request commits the address.
+        with db.engine.begin() as connection:
+            connection.execute(
+                Venue.__table__.insert().values(
+                    slug=slug, name={"en": "Hill of Crosses"}, country="LT",
+                    timezone="Europe/Vilnius",
+                )
+            )  # fmt: skip
+
+    monkeypatch.setattr(operations, "_check_slug_free", another_admin_saves_first)
+    response = post_form(as_admin, "/manage/admin/venues/new", VENUE)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Changed in the meantime" in page
+    assert "nothing of yours was saved" in page
+    venues = db.session.execute(select(Venue)).scalars().all()
+    assert [venue.name["en"] for venue in venues] == ["Hill of Crosses"]
+    assert audit_actions("venues") == []
