@@ -134,8 +134,12 @@ def measure(options, events: int, database_url: str, scratch: Path) -> dict:
         feed = app.url + "/calendar.ics"
         # Nothing assembled or kept: the fragments the writes stored are read.
         cold, body, headers = timed_get(feed)
-        _edit(env)
-        after_edit, body, headers = timed_get(feed)  # the edit rendered its event's fragments
+        after_edits = []
+        for _ in range(ROUNDS):
+            _edit(env)
+            seconds, body, headers = timed_get(feed)  # the edit rendered its event's fragments
+            after_edits.append(seconds)
+        after_edit = sorted(after_edits)[ROUNDS // 2]
         feed_file = scratch / "calendar.ics"
         feed_file.write_bytes(body)
         bare = Gunicorn(
@@ -259,7 +263,8 @@ def report(runs: list[dict], note: str) -> str:
             f"| first feed request, nothing assembled or kept | {run['cold_s']:.2f} s | ≤ 2 s |",
             f"| the same with no fragment stored (every event rendered) "
             f"| {run['unrendered_s']:.2f} s | — |",
-            f"| first feed request after one edit | {run['after_edit_s']:.3f} s | ≤ 0.1–0.25 s |",
+            f"| first feed request after one edit (median of {ROUNDS}) "
+            f"| {run['after_edit_s']:.3f} s | ≤ 0.1–0.25 s |",
             *(
                 f"| first `{path}` after an edit (rendered) | {seconds * 1000:.0f} ms | — |"
                 for path, seconds in run["renders"].items()
