@@ -177,7 +177,9 @@ def database_unavailable(error: Exception):
     rollback_quietly()
     if "_login_user" not in g:
         _forget_user()
-    response = make_response(_handle_http(ServiceUnavailable()))
+    # Through the handler of the request's blueprint: inside a partner's frame, the embed's own
+    # short page.
+    response = make_response(current_app.handle_http_exception(ServiceUnavailable()))
     response.headers["Retry-After"] = str(current_app.config.get("RETRY_AFTER_SECONDS", 15))
     return response
 

@@ -156,6 +156,25 @@ def test_a_bad_setting_is_a_400_in_plain_words_that_still_shows_in_a_frame(
     assert "X-Frame-Options" not in response.headers
 
 
+def test_a_database_outage_is_a_503_in_plain_words_that_still_shows_in_a_frame(
+    client, app, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    def refused(*_args, **_kwargs):
+        raise OperationalError("SELECT", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr("planner.embed.views.upcoming_events", refused)
+    response = client.get("/embed/events?lang=lv")
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    page = response.get_data(as_text=True)
+    assert "Šo sarakstu nevar parādīt" in page
+    assert "Pakalpojums pašlaik nevar atbildēt" in page
+    assert "Rīkotājiem" not in page  # the listing's own page, not the site's
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+
+
 def test_an_unknown_organisation_is_a_404_in_plain_words(client, app):
     response = client.get("/embed/events?organisation=nobody")
     assert response.status_code == 404
