@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, validates
@@ -18,6 +19,12 @@ from planner.slugs import validate_slug
 __all__ = ["Commemoration", "validate_rrule"]
 
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=64)
+def _warn_of_unaccepted_rule(slug: str, rule: str) -> None:
+    """Once per process for each rule: every page that shows the day evaluates it."""
+    log.warning("commemoration %s has a rule that is not accepted: %r", slug, rule)
 
 
 def ordinal_en(number: int) -> str:
@@ -118,9 +125,7 @@ class Commemoration(db.Model):
         """
         rule = checked_or_none(self.rrule)
         if rule is None:
-            log.warning(
-                "commemoration %s has a rule that is not accepted: %r", self.slug, self.rrule
-            )
+            _warn_of_unaccepted_rule(self.slug, self.rrule)
             return []
         return dates_after(rule, self.start_year, after, count, inclusive=inclusive)
 
