@@ -8,7 +8,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
 from planner import create_app
 from planner.dataversion import DataVersion
@@ -54,3 +55,22 @@ def test_downgrade_to_base_removes_every_table(empty_app):
     downgrade(revision="base")
     remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
     assert remaining == set()
+
+
+def test_a_remembered_year_below_one_becomes_unknown_and_is_refused_from_then_on(empty_app):
+    upgrade(revision="c91e5a7d3f28")
+    db.session.execute(
+        text(
+            "INSERT INTO commemorations (slug, name, description, rrule, countries, source_note,"
+            " remembered_year, created_at, updated_at) VALUES ('june-deportation-1941',"
+            " '{\"en\": \"June deportation\"}', '{}', 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=14',"
+            " '[\"LV\"]', '', -5, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+        )
+    )
+    db.session.commit()
+    upgrade()
+    assert db.session.execute(text("SELECT remembered_year FROM commemorations")).scalar() is None
+    with pytest.raises(IntegrityError):
+        db.session.execute(text("UPDATE commemorations SET remembered_year = -5"))
+        db.session.flush()
+    db.session.rollback()

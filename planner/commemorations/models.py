@@ -43,6 +43,7 @@ class Commemoration(db.Model):
         CheckConstraint(
             "first_observed_year IS NULL OR first_observed_year > 0", name="first_observed_year"
         ),
+        CheckConstraint("remembered_year IS NULL OR remembered_year > 0", name="remembered_year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
