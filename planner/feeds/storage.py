@@ -72,7 +72,7 @@ def upsert(model: type, rows: Sequence[dict[str, Any]], keys: Sequence[str], col
         return
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model)
+    statement = insert(model.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in columns}
     )
