@@ -146,13 +146,14 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from planner.backup.cli import backup_cli
-    from planner.cli import bench_cli, demo_cli, events_cli, users_cli
+    from planner.cli import bench_cli, demo_cli, events_cli, feeds_cli, users_cli
 
     app.cli.add_command(backup_cli)
     app.cli.add_command(bench_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(events_cli)
+    app.cli.add_command(feeds_cli)
 
 
 def register_request_hooks(app: Flask) -> None:

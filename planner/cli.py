@@ -1,5 +1,5 @@
 """Command-line tasks: `flask demo load`, `flask users create|set-password|grant`,
-`flask bench generate`, `flask events import`."""
+`flask bench generate`, `flask events import`, `flask feeds render`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ demo_cli = AppGroup("demo", help="The demo data set.")
 users_cli = AppGroup("users", help="Accounts and memberships.")
 bench_cli = AppGroup("bench", help="The benchmark's data set.")
 events_cli = AppGroup("events", help="Events: importing a calendar file.")
+feeds_cli = AppGroup("feeds", help="Feeds: rendering their events ahead of the requests.")
 
 
 def _fail(message: str) -> None:
@@ -151,6 +152,36 @@ def bench_generate(events: int, venues: int, organisations: int, seed: int) -> N
         f"Generated {counts.events} events at {counts.venues} venues "
         f"by {counts.organisations} organisations (seed {seed})."
     )
+
+
+@feeds_cli.command("render")
+def feeds_render() -> None:
+    """Render the stored VEVENT of every event the feeds hold, where missing or stale.
+
+    Run after a deploy that changed translations, SITE_URL or the way events are written:
+    otherwise the first request for a large feed renders every event (half a minute at
+    50,000 events).
+    """
+    import time
+
+    from flask import current_app
+
+    from planner.db import now_utc
+    from planner.feeds.written import render_feed_window
+
+    started = time.perf_counter()
+    try:
+        rendered = render_feed_window(
+            now_utc().date(),
+            int(current_app.config["FEED_PAST_DAYS"]),
+            progress=lambda lang, count: click.echo(f"{lang}: {count} rendered"),
+        )
+    except ValueError as error:
+        _fail(str(error))
+    except (OperationalError, ProgrammingError):
+        _fail("the database has no tables yet; run 'flask db upgrade' first")
+    seconds = time.perf_counter() - started
+    click.echo(f"{sum(rendered.values())} fragments rendered in {seconds:.1f} s.")
 
 
 @events_cli.command("import")

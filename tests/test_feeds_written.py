@@ -4,9 +4,10 @@ read next renders nothing, and a write never fails because of its fragments."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from planner.admin.operations import save
 from planner.events.models import EventStatus
@@ -146,3 +147,40 @@ def test_a_write_looks_for_stale_fragments_once_per_language(app, count_queries,
         for slug in ("vigil-at-the-monument", "candles-at-the-station")
         for lang in LANGUAGES
     )
+
+
+def test_flask_feeds_render_stores_what_the_feeds_hold_so_that_they_render_nothing(
+    app, client, renders
+):
+    now = datetime.now(UTC)
+    coming = [
+        make_event(title={"en": f"Vigil {day}"}, starts_at=now + timedelta(days=day))
+        for day in (3, 40, 400)
+    ]
+    long_past = make_event(title={"en": "Long ago"}, starts_at=now - timedelta(days=2000))
+    db.session.execute(delete(FeedFragment))  # as after a change of the catalogues
+    db.session.commit()
+    renders.clear()
+
+    result = app.test_cli_runner().invoke(args=["feeds", "render"])
+    assert result.exit_code == 0, result.output
+    assert "lv: 3 rendered" in result.output
+    assert "12 fragments rendered" in result.output
+    db.session.expire_all()
+    for event in coming:
+        assert stored_languages(event) == set(LANGUAGES)
+    assert stored_languages(long_past) == set()  # out of every feed's window
+
+    renders.clear()
+    for lang in LANGUAGES:
+        assert client.get(f"/calendar.ics?lang={lang}").status_code == 200
+    assert renders == []
+    again = app.test_cli_runner().invoke(args=["feeds", "render"])
+    assert "0 fragments rendered" in again.output
+
+
+def test_flask_feeds_render_needs_the_public_base_url(app):
+    app.config["SITE_URL"] = ""
+    result = app.test_cli_runner().invoke(args=["feeds", "render"])
+    assert result.exit_code != 0
+    assert "SITE_URL must name the public base URL" in result.output

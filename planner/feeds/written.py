@@ -28,7 +28,7 @@ from planner.events.models import Event, EventOrganisation
 from planner.extensions import db
 from planner.feeds import fragments, ical
 from planner.feeds.cache import fragment_context
-from planner.feeds.queries import public_selection
+from planner.feeds.queries import feed_selection, public_selection
 from planner.urls import site_root
 
 # Session.info keys: the ids of the events written since the last commit, and a guard.
@@ -93,6 +93,31 @@ def render(session: Session, event_ids: list[int]) -> None:
     selection = public_selection().where(Event.id.in_(event_ids))
     for lang in ical.FEED_LANGUAGES:
         fragments.complete(fragments.stale(selection, lang, context), lang, ical.event_fragment)
+
+
+def render_feed_window(today, past_days: int, progress=None) -> dict[str, int]:
+    """Render every missing or stale fragment of the events the feeds hold (the feed window),
+    in every feed language, committing each language's: after a deploy that changed what every
+    fragment depends on (catalogues, SITE_URL, the format), the feeds then render nothing.
+
+    Needs an app context with SITE_URL (a public base URL at its root). Returns the number of
+    fragments rendered per language; `progress(lang, count)` is told of each language's.
+    """
+    base = site_root()
+    if not base or urlsplit(base).path not in ("", "/"):
+        raise ValueError("SITE_URL must name the public base URL (scheme and host)")
+    rendered = {}
+    with _request_for(base):
+        context = fragment_context(base, cache_epoch())
+        selection = feed_selection(None, today, past_days)
+        for lang in ical.FEED_LANGUAGES:
+            missing = fragments.stale(selection, lang, context)
+            fragments.complete(missing, lang, ical.event_fragment)
+            db.session.commit()
+            rendered[lang] = len(missing)
+            if progress is not None:
+                progress(lang, len(missing))
+    return rendered
 
 
 def _request_for(base: str):
