@@ -17,6 +17,7 @@ with the error logged: a write never fails because of its fragments.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import current_app, has_app_context, has_request_context
@@ -95,7 +96,7 @@ def render(session: Session, event_ids: list[int]) -> None:
         fragments.complete(fragments.stale(selection, lang, context), lang, ical.event_fragment)
 
 
-def render_feed_window(today, past_days: int, progress=None) -> dict[str, int]:
+def render_feed_window(today: date, past_days: int, progress=None) -> dict[str, int]:
     """Render every missing or stale fragment of the events the feeds hold (the feed window),
     in every feed language, committing each language's: after a deploy that changed what every
     fragment depends on (catalogues, SITE_URL, the format), the feeds then render nothing.
