@@ -135,19 +135,22 @@ def bench_generate(events: int, venues: int, organisations: int, seed: int) -> N
             _fail("this database already holds a benchmark catalogue; start from an empty one")
         counts = generate(events=events, venues=venues, organisations=organisations, seed=seed)
         db.session.commit()
-        # Statistics for the planner, as a database in use has them (PostgreSQL's autovacuum
-        # gathers them in time; SQLite only when asked): without them SQLite walks the public
-        # events by their status index and sorts them, instead of reading them in start order.
-        # PostgreSQL's tables are vacuumed too: the autovacuum a bulk load sets off would run
-        # during whatever is measured next.
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as own:
-                own.execute(text("VACUUM ANALYZE"))
-        else:
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
     except (OperationalError, ProgrammingError):
         _fail("the database has no tables yet; run 'flask db upgrade' first")
+    # Statistics for the planner, as a database in use has them (PostgreSQL's autovacuum
+    # gathers them in time; SQLite only when asked): without them SQLite walks the public
+    # events by their status index and sorts them, instead of reading them in start order.
+    # PostgreSQL's tables are vacuumed too: the autovacuum a bulk load sets off would run
+    # during whatever is measured next.
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as own:
+            # Far longer than a web request's statement timeout: the trigram index's pending
+            # entries are merged into it here.
+            own.execute(text("SET statement_timeout = 0"))
+            own.execute(text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     click.echo(
         f"Generated {counts.events} events at {counts.venues} venues "
         f"by {counts.organisations} organisations (seed {seed})."
