@@ -250,22 +250,22 @@ def test_dates_inside_sentences_take_the_form_the_sentence_needs(lang, expected)
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "25 March 2029"),
-        ("lv", "2029. gada 25. martā"),
-        ("et", "25. märtsil 2029"),
-        ("lt", "2029 m. kovo 25 d."),
+        ("en", "25 March 2089"),
+        ("lv", "2089. gada 25. martā"),
+        ("et", "25. märtsil 2089"),
+        ("lt", "2089 m. kovo 25 d."),
     ],
 )
 def test_a_date_without_its_weekday(lang, expected):
-    assert date_in_sentence(date(2029, 3, 25), lang, weekday=False) == expected
+    assert date_in_sentence(date(2089, 3, 25), lang, weekday=False) == expected
 
 
 def test_every_month_and_weekday_has_its_sentence_form():
     for month in range(1, 13):
         for lang in ("lv", "et", "lt"):
-            written = date_in_sentence(date(2030, month, 1), lang)
+            written = date_in_sentence(date(2090, month, 1), lang)
             assert written and "%" not in written
-    days = {date_in_sentence(date(2030, 6, day), "lv").split(",")[0] for day in range(3, 10)}
+    days = {date_in_sentence(date(2090, 6, day), "lv").split(",")[0] for day in range(3, 10)}
     assert days == {
         "pirmdien",
         "otrdien",
