@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from planner import response_cache
 from planner.dataversion import renew_epoch
 from planner.events.operations import edit_event
 from planner.extensions import db
@@ -195,8 +196,11 @@ def test_a_request_that_read_an_older_version_leaves_the_newer_answers_alone():
     assert kept.get(("page",), 2, "epoch", 0) is None
 
 
-def test_a_large_answer_is_kept_in_a_file_and_removed_with_its_version(app, client, event):
+def test_a_large_answer_is_kept_in_a_file_and_removed_with_its_version(
+    app, client, event, monkeypatch
+):
     cache = app.extensions["response_cache"]
+    monkeypatch.setattr(response_cache, "SENT_BLOCK", 100)  # the file is sent in many blocks
     # Answers over 1 KB go to files (a feed of thousands of events, in production).
     cache.kept = KeptResponses(budget=32 * 1024, disk_budget=1024 * 1024)
     first = client.get("/calendar.ics")
