@@ -20,6 +20,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
@@ -56,18 +57,18 @@ with app.app_context():
 
 
 # wrk and both servers share the machine's cores: one run of a case can differ from the next by
-# a sixth. The planner and the bare app are run in turn this many times, and each side's
-# median run is reported.
+# a sixth. Cases compared with each other (the planner and the bare app, page 1 and page 200) are
+# run in turn this many times, and each side's median run is reported.
 ROUNDS = 3
 
 
-def _side_by_side(run, planner_url: str, bare_url: str, headers: dict[str, str]):
-    """The median runs of the planner and of the bare app, run in turn `ROUNDS` times."""
-    planner_runs, bare_runs = [], []
+def _side_by_side(run, first_url: str, second_url: str, headers: dict[str, str]):
+    """The median runs of two cases compared with each other, run in turn `ROUNDS` times."""
+    first_runs, second_runs = [], []
     for _ in range(ROUNDS):
-        planner_runs.append(run(planner_url, headers=headers))
-        bare_runs.append(run(bare_url, headers=headers))
-    return _median(planner_runs), _median(bare_runs)
+        first_runs.append(run(first_url, headers=headers))
+        second_runs.append(run(second_url, headers=headers))
+    return _median(first_runs), _median(second_runs)
 
 
 def _median(runs: list[WrkResult]) -> WrkResult:
@@ -154,6 +155,10 @@ def measure(options, events: int, database_url: str, scratch: Path) -> dict:
         bare_feed = bare.url + "/calendar.ics"
         feed_run, bare_feed_run = _side_by_side(run, feed, bare_feed, {})
         feed_304, bare_304 = _side_by_side(run, feed, bare_feed, etag)
+        pages = partial(run, connections=16)
+        first_page, deep_page = _side_by_side(
+            pages, app.url + "/events", app.url + "/events?page=200", fresh
+        )
         cases = {
             "feed": feed_run,
             "bare feed": bare_feed_run,
@@ -164,8 +169,8 @@ def measure(options, events: int, database_url: str, scratch: Path) -> dict:
             "/events?page=200": run(app.url + "/events?page=200", 16),
             "/events?q=vigil": run(app.url + "/events?q=vigil", 16),
             "/ rendered": run(app.url + "/", 16, headers=fresh),
-            "/events rendered": run(app.url + "/events", 16, headers=fresh),
-            "/events?page=200 rendered": run(app.url + "/events?page=200", 16, headers=fresh),
+            "/events rendered": first_page,
+            "/events?page=200 rendered": deep_page,
         }
         page_bytes = len(timed_get(app.url + "/events")[1])
         renders = {}
@@ -249,7 +254,8 @@ def report(runs: list[dict], note: str) -> str:
             "",
             f"Generated through the operations in {run['generated_s']:.0f} s. Rows marked "
             "*rendered* send `Cache-Control: no-cache`, so the app renders every request. "
-            f"The feed and 304 rows are each side's median of {ROUNDS} runs, taken in turn.",
+            "The feed and 304 rows, and the rendered `/events` and `?page=200` rows, are each "
+            f"side's median of {ROUNDS} runs, taken in turn.",
             "",
             "| case | connections | req/s | p50 ms | p99 ms |",
             "| --- | --- | --- | --- | --- |",
