@@ -14,15 +14,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from flask_babel import force_locale
 from sqlalchemy import ForeignKey, LargeBinary, Select, String, and_, func, not_, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, selectinload
 
 from planner.commemorations.models import Commemoration
 from planner.db import UTCDateTime
 from planner.events.models import Event, EventOrganisation
-from planner.events.queries import with_details
 from planner.extensions import db
 from planner.feeds.storage import upsert
 from planner.feeds.timezones import timezones_for_spans
@@ -182,8 +182,8 @@ def complete(missing: dict[int, dict], lang: str, render) -> None:
     """
     ids = list(missing)
     # Venues, organisations and commemorations are shared by many events: held across the
-    # batches, they are loaded once, not again for each batch.
-    shared: set = set()
+    # batches, each is loaded once, not again for every batch that shows it.
+    shared: Shared = {}
     for start in range(0, len(ids), BATCH):
         chunk = {key: missing[key] for key in ids[start : start + BATCH]}
         _render_and_store(chunk, lang, render, shared)
@@ -206,22 +206,28 @@ def bodies(selection: Select, lang: str, render) -> Iterator[bytes]:
             yield body
 
 
+# The venues, commemorations and organisations loaded for a feed's events, by model and id.
+Shared = dict[type, dict[int, Any]]
+
+
 def _render_and_store(
-    dependencies: dict[int, dict], lang: str, render, shared: set | None = None
+    dependencies: dict[int, dict], lang: str, render, shared: Shared | None = None
 ) -> dict[int, bytes]:
-    """Render the events of `dependencies` (id: dependencies) and store their fragments; the
-    venues, organisations and commemorations they show are added to `shared`."""
+    """Render the events of `dependencies` (id: dependencies) and store their fragments."""
     built: dict[int, bytes] = {}
-    events = db.session.execute(with_details(select(Event)).where(Event.id.in_(list(dependencies))))
+    events = (
+        db.session.execute(
+            select(Event).where(Event.id.in_(list(dependencies))).options(selectinload(Event.hosts))
+        )
+        .scalars()
+        .all()
+    )
+    _load_related(events, {} if shared is None else shared)
     rows = []
     with force_locale(lang):
-        for event in events.scalars():
+        for event in events:
             body = render(event, lang)
             built[event.id] = body
-            if shared is not None:
-                shared.add(event.venue)
-                shared.add(event.commemoration)
-                shared.update(link.organisation for link in event.hosts)
             rows.append(
                 {"event_id": event.id, "lang": lang, **dependencies[event.id], "body": body}
             )
@@ -229,3 +235,20 @@ def _render_and_store(
     rows.sort(key=lambda row: row["event_id"])
     upsert(FeedFragment, rows, ("event_id", "lang"), (*DEPENDENCIES, "body"))
     return built
+
+
+def _load_related(events: list[Event], shared: Shared) -> None:
+    """Load the venues, commemorations and organisations `events` show that `shared` does not
+    hold yet, one query for each kind, and hold them there: an event's many-to-one attribute
+    then finds its object in the session's identity map, with no query."""
+    needed = {
+        Venue: {event.venue_id for event in events},
+        Commemoration: {event.commemoration_id for event in events} - {None},
+        Organisation: {link.organisation_id for event in events for link in event.hosts},
+    }
+    for model, ids in needed.items():
+        held = shared.setdefault(model, {})
+        new = ids - held.keys()
+        if new:
+            for item in db.session.execute(select(model).where(model.id.in_(new))).scalars():
+                held[item.id] = item
