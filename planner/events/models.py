@@ -99,7 +99,8 @@ class Event(db.Model):
     # Markdown per language, sanitised when rendered.
     description: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     # Titles and descriptions in every language, case-folded: what the text filter searches.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Never read in Python: not loaded with the event (as long as the rest of the row).
+    search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     kind: Mapped[EventKind] = mapped_column(_enum(EventKind, 30), default=EventKind.VIGIL)
     commemoration_id: Mapped[int | None] = mapped_column(
         ForeignKey("commemorations.id", ondelete="SET NULL"), index=True
