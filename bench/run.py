@@ -251,6 +251,19 @@ def _row(name: str, result: WrkResult, connections: int) -> str:
     )
 
 
+def _after_edit_goal(events: int) -> str:
+    """Issue 10's goal for the first feed request after one edit: 0.1 s at 1,000 events and
+    0.25 s at 10,000; for 50,000 it asks only for 2 s with nothing cached."""
+    return "≤ 0.1 s" if events <= 1000 else "≤ 0.25 s" if events <= 10000 else "≤ 2 s"
+
+
+def _unrendered_goal(events: int) -> str:
+    """Issue 10 asks for 2 s "with nothing cached at all" at 10,000 and 50,000 events: met by
+    the feed request above, where the fragments the writes stored are read; this row is the
+    stricter reading, in which the fragments are a cache too."""
+    return "—" if events < 10000 else "≤ 2 s, if fragments count as a cache"
+
+
 def report(runs: list[dict], note: str) -> str:
     lines = ["# Benchmark results", "", "Written by `make bench` (bench/run.py).", ""]
     lines += _machine()
@@ -288,12 +301,12 @@ def report(runs: list[dict], note: str) -> str:
             f"| 304 vs bare app's 304 | {ratio_304:.2f}× | ≥ 0.85× |",
             f"| first feed request, nothing assembled or kept | {run['cold_s']:.2f} s | ≤ 2 s |",
             f"| the same with no fragment stored (every event rendered) "
-            f"| {run['unrendered_s']:.2f} s | — |",
+            f"| {run['unrendered_s']:.2f} s | {_unrendered_goal(run['events'])} |",
             f"| `flask feeds render` with no fragment stored (every event, 4 languages) "
             f"| {run['rendered_ahead_s']:.1f} s | — |",
             f"| first feed request after it | {run['after_render_s']:.2f} s | ≤ 2 s |",
             f"| first feed request after one edit (median of {ROUNDS}) "
-            f"| {run['after_edit_s']:.3f} s | ≤ 0.1–0.25 s |",
+            f"| {run['after_edit_s']:.3f} s | {_after_edit_goal(run['events'])} |",
             *(
                 f"| first `{path}` after an edit (rendered) | {seconds * 1000:.0f} ms | — |"
                 for path, seconds in run["renders"].items()
