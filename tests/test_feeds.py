@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from planner import create_app
 from planner.db import now_utc
@@ -13,6 +13,7 @@ from planner.events.operations import cancel, edit_event
 from planner.extensions import db
 from planner.feeds.fragments import FeedFragment
 from planner.feeds.ical import FEED_LANGUAGES
+from planner.feeds.storage import StoredFeed, stored_row
 from tests.conftest import RENDER
 from tests.factories import (
     make_commemoration,
@@ -310,6 +311,19 @@ def test_an_unchanged_feed_is_not_rebuilt(
     assert len(fragment_builds) == 2  # assembled again from the stored fragment
     assert third.data == first.data  # the same data gives the same bytes
     assert third.headers["ETag"] == first.headers["ETag"]
+
+
+def test_after_a_write_the_older_feeds_body_is_not_read(client, published):
+    """The first request after a write builds the feed again: the database sends no body of
+    the older version with the data version (at 50,000 events, 17 MB read only to be dropped)."""
+    first = client.get("/calendar.ics")
+    key = db.session.execute(select(StoredFeed.key)).scalar_one()
+    assert stored_row(key, with_body=True).body == first.data
+    make_organisation()  # any write to public data raises the data version
+    assert stored_row(key, with_body=True).body is None
+    assert stored_row(key, with_body=False).etag is None
+    client.get("/calendar.ics")
+    assert stored_row(key, with_body=True).body == first.data  # stored for the new version
 
 
 def test_one_edit_rebuilds_that_events_fragment_only(client, published, fragment_builds):
