@@ -33,6 +33,8 @@ from planner.venues.models import Venue
 BATCH = 500
 # Fragments are read back this many at a time (a round trip each): about 1.5 MB.
 STREAM_BATCH = 2000
+# The venues, commemorations and organisations loaded for a feed's events, by model and id.
+Shared = dict[type, dict[int, Any]]
 
 
 class FeedFragment(db.Model):
@@ -204,10 +206,6 @@ def bodies(selection: Select, lang: str, render) -> Iterator[bytes]:
             body = _render_and_store({event_id: UNKNOWN}, lang, render).get(event_id)
         if body is not None:  # else the event itself is gone
             yield body
-
-
-# The venues, commemorations and organisations loaded for a feed's events, by model and id.
-Shared = dict[type, dict[int, Any]]
 
 
 def _render_and_store(
