@@ -108,9 +108,8 @@ def _deep_page(listing: bytes, deepest: int = 200) -> str:
     """`/events?page=200`, or the last page of `listing` (the English `/events`) when it has
     fewer: a page past the end says only that it is empty, and costs nothing to compare."""
     found = re.search(r"Page 1 of (\d+)", listing.decode())
-    if found is None:
-        raise RuntimeError("/events shows no page count")
-    return f"/events?page={min(deepest, int(found.group(1)))}"
+    pages = int(found.group(1)) if found else 1  # one page has no pager
+    return f"/events?page={min(deepest, pages)}"
 
 
 def _fresh_postgres(server: str) -> str | None:
