@@ -1,23 +1,25 @@
 """Public answers replayed by each worker while the data they were built from is current.
 
-A public page or feed is the same for every reader of one language, and changes only when the
-data version moves (planner.dataversion), the cache epoch is renewed (a restore), or time passes.
-So each worker keeps the answers it sent (`ResponseCache`, a WSGI middleware in front of Flask)
-and replays one when a request asks for the same thing again: one query reads the data version,
-and nothing else runs: no routing, no session, no template, no feed assembly. A conditional
-request is answered 304 from the kept ETag. A request that says `Cache-Control: no-cache` (a
-forced reload) is answered by the app, and its answer kept in place of the old one.
+A public page or feed is the same for every reader of one language, and changes only when the data
+version moves (planner.dataversion), the cache epoch is renewed (a restore), or time passes. So each
+worker keeps the answers it sent (`ResponseCache`, a WSGI middleware in front of Flask) and replays
+one when a request asks for the same thing again: one query reads the data version, and nothing else
+runs: no routing, no session, no template, no feed assembly. A conditional request is answered 304
+from the kept ETag. A 304 the app sends is kept too, as validators alone: a worker that has not sent
+the whole answer itself (one just started, while subscribers only revalidate) answers the next
+conditional request without the app. A request that says `Cache-Control: no-cache` (a forced reload)
+is answered by the app, and its answer kept in place of the old one.
 
-What is kept is what the app itself marked as shareable (planner.shared_cache): a 200 to a GET
-with `Cache-Control: public`, no `Set-Cookie` and no `Vary` beyond the language. It is kept for
-the `max-age` the app gave (pages: a minute, because "upcoming" moves with the clock), or until
-the end of the UTC day for feeds (their window moves at midnight), and never past a change of
-the data version or epoch. The key holds everything the answer depends on: host and scheme,
-path and query, and the reader's language as the app chooses it (`?lang=`, the language cookie,
-Accept-Language). Memory is bounded (RESPONSE_CACHE_BYTES, least recently used first); a large
-answer (a feed of thousands of events) is kept in a file of the worker's instead, and read from
-it as it is sent (RESPONSE_CACHE_DISK_BYTES). Answers of a superseded data version are dropped,
-files included, as soon as a request sees the new one.
+What is kept is what the app itself marked as shareable (planner.shared_cache): a 200 or 304 to a
+GET with `Cache-Control: public`, no `Set-Cookie` and no `Vary` beyond the language. It is kept for
+the `max-age` the app gave (pages: a minute, because "upcoming" moves with the clock), or until the
+end of the UTC day for feeds (their window moves at midnight), and never past a change of the data
+version or epoch. The key holds everything the answer depends on: host and scheme, path and query,
+and the reader's language as the app chooses it (`?lang=`, the language cookie, Accept-Language).
+Memory is bounded (RESPONSE_CACHE_BYTES, least recently used first); a large answer (a feed of
+thousands of events) is kept in a file of the worker's instead, and read from it as it is sent
+(RESPONSE_CACHE_DISK_BYTES). Answers of a superseded data version are dropped, files included, as
+soon as a request sees the new one.
 """
 
 from __future__ import annotations
@@ -78,13 +80,18 @@ class KeptResponse:
     etag: str | None
     length: int
     body: bytes | None  # in memory, or
-    path: str | None = None  # in a file of this worker's, read as it is sent
+    path: str | None = None  # in a file of this worker's, read as it is sent; with neither,
+    # the validators of the app's 304: it answers conditional requests only
+
+    @property
+    def validators_only(self) -> bool:
+        return self.body is None and self.path is None
 
     @classmethod
     def of(cls, version: int, epoch: str, expires: float, status: str, headers, body, path=None):
         etag = next((value for name, value in headers if name.lower() == "etag"), None)
         unquoted = parse_etags(etag).as_set(include_weak=True) if etag else set()
-        length = len(body) if body is not None else os.path.getsize(path)
+        length = len(body) if body is not None else os.path.getsize(path) if path else 0
         return cls(
             version, epoch, expires, status, tuple(headers), next(iter(unquoted), None), length,
             body, path,
@@ -152,7 +159,10 @@ class KeptResponses:
             if not self._is_current(kept.version, kept.epoch):
                 _remove(kept)
                 return  # built from data that has changed since
-            if key in self._entries:
+            held = self._entries.get(key)
+            if held is not None:
+                if kept.validators_only and held.etag == kept.etag:
+                    return  # the whole answer held already says as much
                 self._drop(key)
             self._entries[key] = kept
             self.used += kept.size
@@ -300,6 +310,11 @@ def _asks_for_a_fresh_answer(environ: dict[str, Any]) -> bool:
     return "HTTP_IF_MODIFIED_SINCE" in environ and "HTTP_IF_NONE_MATCH" not in environ
 
 
+def _replayed(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The headers of an answer that are sent again when it is replayed."""
+    return [(name, value) for name, value in headers if name.lower() not in _NOT_REPLAYED]
+
+
 def _end_of_utc_day(now: float) -> float:
     moment = datetime.fromtimestamp(now, UTC)
     midnight = datetime.combine(moment.date() + timedelta(days=1), datetime.min.time(), UTC)
@@ -340,7 +355,9 @@ class ResponseCache:
         now = self.clock()
         kept = None if _asks_for_a_fresh_answer(environ) else self.kept.get(key, *state, now)
         if kept is not None:
-            return self._replay(kept, environ, start_response)
+            replayed = self._replay(kept, environ, start_response)
+            if replayed is not None:
+                return replayed
         if method != "GET":
             return self.wsgi_app(environ, start_response)
         return self._keep(key, state, now, environ, start_response)
@@ -373,11 +390,15 @@ class ResponseCache:
 
     def _replay(
         self, kept: KeptResponse, environ: dict[str, Any], start_response: Callable
-    ) -> Iterable[bytes]:
+    ) -> Iterable[bytes] | None:
+        """The kept answer sent again, or None when it cannot answer this request (the
+        validators of a 304, asked for the whole answer): then the app answers."""
         candidates = environ.get("HTTP_IF_NONE_MATCH")
         if candidates and kept.matches(candidates):
             start_response("304 NOT MODIFIED", kept.not_modified_headers)
             return []
+        if kept.validators_only:
+            return None
         if environ["REQUEST_METHOD"] == "HEAD":
             start_response(kept.status, kept.sent_headers)
             return []
@@ -409,10 +430,17 @@ class ResponseCache:
             return start_response(status, headers, exc_info)
 
         answer = self.wsgi_app(environ, start_and_note)
-        headers = sent.get("headers", ())
-        lifetime = self._lifetime(sent.get("status", ""), headers, now)
+        status, headers = sent.get("status", ""), sent.get("headers", ())
+        lifetime = self._lifetime(status, headers, now)
+        if lifetime is None:
+            return answer
+        if status.startswith("304"):
+            validators = KeptResponse.of(*state, lifetime, status, _replayed(headers), None)
+            if validators.etag is not None:
+                self.kept.put(key, validators)
+            return answer
         length = next((value for name, value in headers if name.lower() == "content-length"), "")
-        if lifetime is None or not length.isdigit() or not self.kept.accepts(int(length)):
+        if not length.isdigit() or not self.kept.accepts(int(length)):
             return answer  # streamed, or too large to keep: sent as it comes
         try:
             body = b"".join(answer)
@@ -420,12 +448,9 @@ class ResponseCache:
             close = getattr(answer, "close", None)
             if close is not None:
                 close()
-        headers = [
-            (name, value) for name, value in sent["headers"] if name.lower() not in _NOT_REPLAYED
-        ]
         path = self._spill(body) if len(body) > self.kept.in_memory else None
         kept = KeptResponse.of(
-            *state, lifetime, sent["status"], headers, None if path else body, path
+            *state, lifetime, status, _replayed(headers), None if path else body, path
         )
         self.kept.put(key, kept)
         return [body]
@@ -444,7 +469,7 @@ class ResponseCache:
 
     def _lifetime(self, status: str, headers: Iterable[tuple[str, str]], now: float):
         """Until when the answer may be replayed, or None when it may not be kept at all."""
-        if not status.startswith("200"):
+        if not status.startswith(("200", "304")):
             return None
         cache_control = None
         for name, value in headers:

@@ -99,6 +99,23 @@ def client(app):
 
 
 @pytest.fixture
+def another_app(tmp_path):
+    """Build more instances of the app on the same database, as other workers would be."""
+    made = []
+
+    def build(**settings):
+        instance = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path), **settings)
+        made.append(instance)
+        return instance
+
+    yield build
+    for instance in made:
+        with instance.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

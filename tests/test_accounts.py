@@ -11,13 +11,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
-from planner import create_app
 from planner.accounts.models import Invitation, User, hash_token
 from planner.audit.models import AuditEntry
 from planner.db import now_utc
 from planner.extensions import db, limiter
 from planner.organisations.models import Membership, Role
-from tests.conftest import database_url, require
+from tests.conftest import require
 from tests.factories import PASSWORD, make_organisation, make_user
 
 GENERIC_FAILURE = "The e-mail address or password is not right."
@@ -201,23 +200,6 @@ def test_successful_sign_ins_do_not_count(client, app):
     # Nine failures and three successes: one more failure is still allowed, then the lock.
     assert fail_times(client, 1, "organiser@example.org")[0].status_code == 200
     assert fail_times(client, 1, "organiser@example.org")[0].status_code == 429
-
-
-@pytest.fixture
-def another_app(tmp_path):
-    """Build more instances of the app on the same database, as other workers would be."""
-    made = []
-
-    def build(**settings):
-        instance = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url(tmp_path), **settings)
-        made.append(instance)
-        return instance
-
-    yield build
-    for instance in made:
-        with instance.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def redis_reachable() -> bool:

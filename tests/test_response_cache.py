@@ -131,6 +131,46 @@ def test_conditional_requests_and_head_are_answered_from_the_kept_answer(
         assert other.status_code == 200 and other.data == first.data
 
 
+@pytest.mark.parametrize("url", ["/events", "/calendar.ics"])
+def test_a_worker_that_only_revalidated_answers_the_next_revalidation_itself(
+    client, event, another_app, monkeypatch, url
+):
+    """A worker that never sent the whole answer (one just started, while subscribers only
+    revalidate) keeps the 304 the app gave, and answers the next one without the app."""
+    whole = client.get(url)  # sent by the first worker
+    etag = whole.headers["ETag"]
+    worker = another_app()
+    cache = worker.extensions["response_cache"]
+    answered_by_the_app = []
+    app_itself = cache.wsgi_app
+
+    def counted(environ, start_response):
+        answered_by_the_app.append(environ.get("HTTP_IF_NONE_MATCH"))
+        return app_itself(environ, start_response)
+
+    monkeypatch.setattr(cache, "wsgi_app", counted)
+    other = worker.test_client()
+    first = other.get(url, headers={"If-None-Match": etag})
+    assert first.status_code == 304 and len(answered_by_the_app) == 1
+    again = other.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+    assert len(answered_by_the_app) == 1
+    # The validators alone cannot send the answer: the app does, and it is kept whole.
+    older = other.get(url, headers={"If-None-Match": '"an-older-version"'})
+    assert older.status_code == 200 and older.data == whole.data
+    assert other.head(url).headers["Content-Length"] == str(len(whole.data))
+    assert other.get(url).data == whole.data
+    assert len(answered_by_the_app) == 2
+    # A write: the kept validators name what is no longer sent.
+    edit_event(event, None, title={"en": "Candle vigil at the monument"})
+    db.session.commit()
+    changed = other.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert "Candle vigil at the monument" in changed.get_data(as_text=True)
+
+
 def test_signed_in_pages_are_never_kept(client, event, kept, login_as):
     organiser = make_user("organiser@example.org")
     login_as(organiser)
@@ -177,6 +217,19 @@ def test_the_memory_it_holds_is_bounded_least_recently_used_first():
     assert kept.get(("page", 0), 1, "epoch", 0) is not None
     kept.put(("large",), _answer(6_000))  # over half the budget: never kept
     assert kept.get(("large",), 1, "epoch", 0) is None
+
+
+def test_the_validators_of_a_304_never_replace_the_whole_answer():
+    kept = KeptResponses(budget=10_000)
+    whole = KeptResponse(1, "epoch", 2e9, "200 OK", (("ETag", '"abc"'),), "abc", 3, b"ics")
+    kept.put("feed", whole)
+    kept.put(
+        "feed", KeptResponse.of(1, "epoch", 2e9, "304 NOT MODIFIED", [("ETag", '"abc"')], None)
+    )
+    assert kept.get("feed", 1, "epoch", 0) is whole
+    newer = KeptResponse.of(1, "epoch", 2e9, "304 NOT MODIFIED", [("ETag", '"def"')], None)
+    kept.put("feed", newer)
+    assert kept.get("feed", 1, "epoch", 0) is newer and newer.validators_only
 
 
 def test_an_answer_built_from_an_older_version_is_not_kept():
