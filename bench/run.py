@@ -162,8 +162,10 @@ def measure(options, events: int, database_url: str, scratch: Path) -> dict:
         etag = {"If-None-Match": headers["ETag"]}
         fresh = {"Cache-Control": "no-cache"}  # past the worker's kept answers: a render
         bare_feed = bare.url + "/calendar.ics"
-        feed_run, bare_feed_run = _side_by_side(run, feed, bare_feed, {})
+        # Revalidations first, as subscribers send them: a worker that has not sent the feed
+        # whole yet answers them too (from the app's first 304).
         feed_304, bare_304 = _side_by_side(run, feed, bare_feed, etag)
+        feed_run, bare_feed_run = _side_by_side(run, feed, bare_feed, {})
         listing = timed_get(app.url + "/events")[1]
         pages = partial(run, connections=16)
         deep = _deep_page(listing)
