@@ -1,25 +1,26 @@
 """Public answers replayed by each worker while the data they were built from is current.
 
-A public page or feed is the same for every reader of one language, and changes only when the data
-version moves (planner.dataversion), the cache epoch is renewed (a restore), or time passes. So each
-worker keeps the answers it sent (`ResponseCache`, a WSGI middleware in front of Flask) and replays
-one when a request asks for the same thing again: one query reads the data version, and nothing else
-runs: no routing, no session, no template, no feed assembly. A conditional request is answered 304
-from the kept ETag. A 304 the app sends is kept too, as validators alone: a worker that has not sent
-the whole answer itself (one just started, while subscribers only revalidate) answers the next
-conditional request without the app. A request that says `Cache-Control: no-cache` (a forced reload)
-is answered by the app, and its answer kept in place of the old one.
+A public page or feed is the same for every reader of one language, and changes only when the
+data version moves (planner.dataversion), the cache epoch is renewed (a restore), or time passes.
+So each worker keeps the answers it sent (`ResponseCache`, a WSGI middleware in front of Flask)
+and replays one when a request asks for the same thing again: one query reads the data version,
+and nothing else runs: no routing, no session, no template, no feed assembly. A conditional
+request is answered 304 from the kept ETag. A 304 the app sends is kept too, as validators
+alone: a worker that has not sent the whole answer itself (one just started, while subscribers
+only revalidate) answers the next conditional request without the app. A request that says
+`Cache-Control: no-cache` (a forced reload) is answered by the app, and its answer kept in place
+of the old one.
 
-What is kept is what the app itself marked as shareable (planner.shared_cache): a 200 or 304 to a
-GET with `Cache-Control: public`, no `Set-Cookie` and no `Vary` beyond the language. It is kept for
-the `max-age` the app gave (pages: a minute, because "upcoming" moves with the clock), or until the
-end of the UTC day for feeds (their window moves at midnight), and never past a change of the data
-version or epoch. The key holds everything the answer depends on: host and scheme, path and query,
-and the reader's language as the app chooses it (`?lang=`, the language cookie, Accept-Language).
-Memory is bounded (RESPONSE_CACHE_BYTES, least recently used first); a large answer (a feed of
-thousands of events) is kept in a file of the worker's instead, and read from it as it is sent
-(RESPONSE_CACHE_DISK_BYTES). Answers of a superseded data version are dropped, files included, as
-soon as a request sees the new one.
+What is kept is what the app itself marked as shareable (planner.shared_cache): a 200 or 304 to
+a GET with `Cache-Control: public`, no `Set-Cookie` and no `Vary` beyond the language. It is kept
+for the `max-age` the app gave (pages: a minute, because "upcoming" moves with the clock), or
+until the end of the UTC day for feeds (their window moves at midnight), and never past a change
+of the data version or epoch. The key holds everything the answer depends on: host and scheme,
+path and query, and the reader's language as the app chooses it (`?lang=`, the language cookie,
+Accept-Language). Memory is bounded (RESPONSE_CACHE_BYTES, least recently used first); a large
+answer (a feed of thousands of events) is kept in a file of the worker's instead, and read from
+it as it is sent (RESPONSE_CACHE_DISK_BYTES). Answers of a superseded data version are dropped,
+files included, as soon as a request sees the new one.
 """
 
 from __future__ import annotations
