@@ -161,9 +161,9 @@ def bench_generate(events: int, venues: int, organisations: int, seed: int) -> N
 def feeds_render() -> None:
     """Render the stored VEVENT of every event the feeds hold, where missing or stale.
 
-    Run after a deploy that changed translations, SITE_URL or the way events are written:
-    otherwise the first request for a large feed renders every event (half a minute at
-    50,000 events).
+    Run after a restore, or a deploy that changed translations, SITE_URL or the way events are
+    written: otherwise the first request for a large feed renders every event (seven seconds
+    at 50,000 events in bench/RESULTS.md).
     """
     import time
 

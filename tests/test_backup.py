@@ -124,6 +124,7 @@ def test_export_import_export_gives_the_same_file_and_the_same_feeds(client, run
     result = import_(runner, tmp_path / "first.json")
     assert result.exit_code == 0, result.output
     assert "Backup imported:" in result.output
+    assert "'flask feeds render'" in result.output
     assert row_counts() == counts
     assert export(runner, tmp_path / "second.json") == first
     assert served_feeds(client, slugs) == before

@@ -66,6 +66,9 @@ def backup_import(file: str) -> None:
     except (BackupError, SQLAlchemyError) as error:
         _fail(f"nothing imported: {_one_line(error)}")
     click.echo(f"Backup imported: {_summary(counts)}.")
+    # A backup holds no rendered fragments: without this, the first request for each large
+    # feed renders every event it holds.
+    click.echo("Next: 'flask feeds render' renders the feeds' events ahead of the first requests.")
 
 
 def _one_line(error: Exception) -> str:
