@@ -162,7 +162,7 @@ def feeds_render() -> None:
     """Render the stored VEVENT of every event the feeds hold, where missing or stale.
 
     Run after a restore, or a deploy that changed translations, SITE_URL or the way events are
-    written: otherwise the first request for a large feed renders every event (seven seconds
+    written: otherwise the first request for a large feed renders every event (eight seconds
     at 50,000 events in bench/RESULTS.md).
     """
     import time
