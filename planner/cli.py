@@ -148,12 +148,15 @@ def bench_generate(events: int, venues: int, organisations: int, seed: int) -> N
             # entries are merged into it here.
             own.execute(text("SET statement_timeout = 0"))
             own.execute(text("VACUUM ANALYZE"))
-            # The load's dirty pages written now, not by a checkpoint spread over what is
-            # measured next (one ended during a 50k run's `/` case, whose p99 rose to 92 ms).
+            # The load's dirty pages written now, not by a timed checkpoint spread over what is
+            # measured next (one ran through the 50k cases of a bench run).
             try:
                 own.execute(text("CHECKPOINT"))
             except ProgrammingError:
-                click.echo("CHECKPOINT is not allowed for this role: the server writes in time.")
+                click.echo(
+                    "CHECKPOINT is not allowed for this role: the server writes the new pages "
+                    "on its own schedule."
+                )
     else:
         db.session.execute(text("ANALYZE"))
         db.session.commit()
@@ -168,8 +171,8 @@ def feeds_render() -> None:
     """Render the stored VEVENT of every event the feeds hold, where missing or stale.
 
     Run after a restore, or a deploy that changed translations, SITE_URL or the way events are
-    written: otherwise the first request for a large feed renders every event (eight seconds
-    at 50,000 events in bench/RESULTS.md).
+    written: otherwise the first request for a large feed renders every event (8 to 11 s at
+    50,000 events in bench/RESULTS.md).
     """
     import time
 
