@@ -19,6 +19,7 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy import ForeignKey, LargeBinary, Select, String, and_, func, not_, select
 from sqlalchemy.orm import Mapped, mapped_column, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from planner.commemorations.models import Commemoration
 from planner.db import UTCDateTime
@@ -250,3 +251,12 @@ def _load_related(events: list[Event], shared: Shared) -> None:
         if new:
             for item in db.session.execute(select(model).where(model.id.in_(new))).scalars():
                 held[item.id] = item
+    # Set as loaded, not left to each attribute's lazy loader: it would find the same object
+    # in the identity map, at a cost that is a tenth of a render at 25,000 events.
+    venues, commemorations = shared[Venue], shared[Commemoration]
+    organisations = shared[Organisation]
+    for event in events:
+        set_committed_value(event, "venue", venues[event.venue_id])
+        set_committed_value(event, "commemoration", commemorations.get(event.commemoration_id))
+        for link in event.hosts:
+            set_committed_value(link, "organisation", organisations[link.organisation_id])
