@@ -171,8 +171,8 @@ def feeds_render() -> None:
     """Render the stored VEVENT of every event the feeds hold, where missing or stale.
 
     Run after a restore, or a deploy that changed translations, SITE_URL or the way events are
-    written: otherwise the first request for a large feed renders every event (8 to 11 s at
-    50,000 events in bench/RESULTS.md).
+    written: otherwise the first request for a large feed renders every event (seconds at
+    50,000 events; bench/RESULTS.md has the time).
     """
     import time
 
