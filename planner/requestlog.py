@@ -133,12 +133,6 @@ def log_unexpected(error: BaseException) -> None:
 def configure_logging(app: Flask) -> None:
     """Send our log lines to standard error at LOG_LEVEL (request lines: see create_app)."""
     level = logging.getLevelName(str(app.config.get("LOG_LEVEL", "INFO")).upper())
-    # No format here or in gunicorn names the caller's file and line, the thread or the
-    # process name: not looked up for every record (the logging HOWTO's "Optimization"), the
-    # request line costs half as much, which a replayed 304 feels (bench/RESULTS.md).
-    logging._srcfile = None  # type: ignore[attr-defined]
-    logging.logThreads = False
-    logging.logMultiprocessing = False
     for name, existing in list(logging.root.manager.loggerDict.items()):
         # A logging.config call (Alembic's, say) may have disabled ours: they keep working.
         if isinstance(existing, logging.Logger) and name.split(".")[0] in LOGGERS:
