@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import time
+from datetime import datetime
 
 import pytest
 from sqlalchemy.exc import OperationalError
@@ -11,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from planner import create_app
 from planner.extensions import db
+from planner.requestlog import new_request_id
 from tests.conftest import database_url, sign_in_client
 from tests.factories import make_user
 
@@ -59,6 +63,48 @@ def test_the_log_line_cannot_be_forged_and_keeps_invitation_tokens_out(client, c
     assert "\n" not in first and "\r" not in first and "\x1b" not in first
     assert first.startswith("GET /events/a\\x0ab\\x0d\\x1b 404 ")
     assert "s3cret" not in second and second.startswith("GET /invitations/… 404 ")
+    # A path in UTF-8 reads as its letters.
+    client.get("/venues/%C3%BClikool")
+    assert request_lines(caplog)[-1].getMessage().startswith("GET /venues/ülikool 404 ")
+
+
+def test_the_line_on_standard_error_gives_time_level_logger_id_and_request(client, capsys):
+    client.get("/events", headers={"X-Request-ID": "probe-2"})
+    [line] = [text for text in capsys.readouterr().err.splitlines() if "planner.requests" in text]
+    match = re.fullmatch(
+        r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),\d{3} INFO planner\.requests \[probe-2\] "
+        r"GET /events 200 \d+\.\dms",
+        line,
+    )
+    assert match, line
+    written = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S")
+    assert abs((datetime.now() - written).total_seconds()) < 60
+
+
+def test_the_time_of_a_line_is_right_whichever_second_came_before(client):
+    # The handler formats a second once; lines of the next, or of an earlier one (another
+    # thread's record), still carry their own.
+    [handler] = logging.getLogger("planner").handlers
+    plain = logging.Formatter()
+    now = time.time()
+    for created in (now, now + 0.4, now + 1.2, now - 3.7, now - 3.1, now + 86400.05):
+        record = logging.makeLogRecord({"created": created, "msecs": (created % 1) * 1000})
+        assert handler.formatter.formatTime(record) == plain.formatTime(record)
+
+
+def test_each_forked_worker_makes_request_ids_of_its_own():
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the worker: its first id, then gone
+        os.write(write, new_request_id().encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    childs, own = os.read(read, 64).decode(), new_request_id()
+    os.close(read)
+    os.close(write)
+    assert re.fullmatch(r"[0-9a-f]{32}", childs) and re.fullmatch(r"[0-9a-f]{32}", own)
+    assert childs[:16] != own[:16]
+    assert new_request_id() != own
 
 
 def test_an_unexpected_error_is_logged_with_traceback_and_request_id_under_testing(
