@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
+import subprocess
+import sys
 import time
 from datetime import datetime
 
@@ -14,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from planner import create_app
 from planner.extensions import db
-from planner.requestlog import new_request_id
 from tests.conftest import database_url, sign_in_client
 from tests.factories import make_user
 
@@ -93,18 +93,25 @@ def test_the_time_of_a_line_is_right_whichever_second_came_before(client):
 
 
 def test_each_forked_worker_makes_request_ids_of_its_own():
-    read, write = os.pipe()
-    child = os.fork()
-    if child == 0:  # the worker: its first id, then gone
-        os.write(write, new_request_id().encode())
-        os._exit(0)
-    os.waitpid(child, 0)
-    childs, own = os.read(read, 64).decode(), new_request_id()
-    os.close(read)
-    os.close(write)
-    assert re.fullmatch(r"[0-9a-f]{32}", childs) and re.fullmatch(r"[0-9a-f]{32}", own)
-    assert childs[:16] != own[:16]
-    assert new_request_id() != own
+    # In a process of its own: the test runner may have threads, and forking it is unsafe.
+    script = """
+import os
+from planner.requestlog import new_request_id
+parent = new_request_id()
+read, write = os.pipe()
+if os.fork() == 0:  # a worker: its first id, then gone
+    os.write(write, new_request_id().encode())
+    os._exit(0)
+os.wait()
+print(parent, os.read(read, 64).decode(), new_request_id())
+"""
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert ran.returncode == 0, ran.stderr
+    parent, worker, next_in_parent = ran.stdout.split()
+    for made in (parent, worker, next_in_parent):
+        assert re.fullmatch(r"[0-9a-f]{32}", made)
+    assert worker[:16] != parent[:16]
+    assert next_in_parent[:16] == parent[:16] and next_in_parent != parent
 
 
 def test_an_unexpected_error_is_logged_with_traceback_and_request_id_under_testing(
