@@ -21,6 +21,7 @@ from typing import Any
 from flask import Flask, has_request_context, request
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_LOWERED = REQUEST_ID_HEADER.lower()
 ENVIRON_KEY = "planner.request_id"
 # What a proxy's id may look like (a UUID, a hex or base64url token); anything else is replaced,
 # so that no header can write its own text into the log.
@@ -61,6 +62,8 @@ def new_request_id() -> str:
 
 
 class _Ids:
+    """This process's id prefix and count."""
+
     def __init__(self) -> None:
         self.renew()
 
@@ -136,7 +139,7 @@ class RequestLogMiddleware:
 
         def start_with_id(status_line: str, headers: list, exc_info=None):
             status[0] = status_line.split(" ", 1)[0]
-            headers = [(k, v) for k, v in headers if k.lower() != REQUEST_ID_HEADER.lower()]
+            headers = [(k, v) for k, v in headers if k.lower() != _REQUEST_ID_LOWERED]
             headers.append((REQUEST_ID_HEADER, rid))
             return start_response(status_line, headers, exc_info)
 
